@@ -1,0 +1,111 @@
+"""Security alerts (Microsoft.Security alerts, api-version 2022-01-01)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import datetime
+from types import MappingProxyType
+from typing import Any
+
+from .arm_id import normalize
+from .enums import AlertStatus, Severity
+
+_EMPTY: Mapping[str, Any] = MappingProxyType({})
+
+# The docs give the sensitivity context's display names, not its JSON keys; match loosely.
+_SENSITIVITY_KEYS = {
+    "scan_time": ("sensitivity scanning time utc", "sensitivity scanning time (utc)"),
+    "top_label": ("top sensitivity label",),
+    "information_types": ("sensitive information types",),
+    "file_types": ("sensitive file types",),
+}
+
+
+@dataclass(frozen=True, slots=True)
+class AlertEntity:
+    type: str
+    fields: Mapping[str, Any] = field(default_factory=lambda: _EMPTY)
+
+    @property
+    def summary(self) -> str:
+        """One line a human can read: the entity's most telling field."""
+        for key in ("address", "azureResourceId", "resourceId", "hostName", "name", "url", "value"):
+            value = self.fields.get(key)
+            if isinstance(value, str) and value:
+                return value
+        return ""
+
+
+@dataclass(frozen=True, slots=True)
+class SensitivityContext:
+    scan_time: str | None = None
+    top_label: str | None = None
+    information_types: str | None = None
+    file_types: str | None = None
+
+    @property
+    def present(self) -> bool:
+        return any((self.scan_time, self.top_label, self.information_types, self.file_types))
+
+
+@dataclass(frozen=True, slots=True)
+class Alert:
+    id: str
+    name: str
+    subscription_id: str
+    resource_group: str | None
+    location: str | None
+    alert_type: str
+    display_name: str
+    description: str
+    severity: Severity
+    status: AlertStatus
+    intent: str | None
+    start_time: datetime | None
+    end_time: datetime | None
+    time_generated: datetime | None
+    processing_end_time: datetime | None
+    compromised_entity: str | None
+    resource_ids: tuple[str, ...] = ()
+    remediation_steps: tuple[str, ...] = ()
+    entities: tuple[AlertEntity, ...] = ()
+    extended_properties: Mapping[str, str] = field(default_factory=lambda: _EMPTY)
+    extended_links: tuple[Mapping[str, str], ...] = ()
+    alert_uri: str | None = None
+    is_incident: bool | None = None
+    correlation_key: str | None = None
+    techniques: tuple[str, ...] = ()
+    sub_techniques: tuple[str, ...] = ()
+    product_name: str | None = None
+    product_component: str | None = None
+    vendor_name: str | None = None
+    system_alert_id: str | None = None
+    supporting_evidence: Mapping[str, Any] | None = field(default=None)
+
+    @property
+    def is_api(self) -> bool:
+        """A Defender for APIs detection (alert types `API_*`)."""
+        return self.alert_type.upper().startswith("API_") or (
+            (self.product_component or "").lower() == "apis"
+        )
+
+    @property
+    def tactics(self) -> tuple[str, ...]:
+        """MITRE tactics: `intent` is a comma-separated list on the wire."""
+        if not self.intent:
+            return ()
+        return tuple(t.strip() for t in self.intent.split(",") if t.strip())
+
+    @property
+    def resource_keys(self) -> tuple[str, ...]:
+        return tuple(normalize(r) for r in self.resource_ids)
+
+    @property
+    def sensitivity(self) -> SensitivityContext:
+        folded = {k.strip().casefold(): v for k, v in self.extended_properties.items()}
+        found = {
+            attr: next((folded[k] for k in keys if k in folded), None)
+            for attr, keys in _SENSITIVITY_KEYS.items()
+        }
+        return SensitivityContext(**found)

@@ -1,0 +1,78 @@
+"""Recommendations: Defender for Cloud assessments and their metadata."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from datetime import datetime
+
+from .arm_id import ArmId, normalize
+from .enums import AssessmentStatus, Severity
+
+# Resource types whose assessments belong to Defender for APIs' view of the world.
+APIM_PROVIDER = "microsoft.apimanagement/"
+
+# Firmly sourced keys (built-in policies): see shared/domain §2.
+KEY_UNAUTHENTICATED = "91af2040-7874-4659-abf0-578e1f8d07dc"
+KEY_UNUSED = "4e8c00a2-e8bc-42a8-9e12-99584a51ad10"
+
+
+@dataclass(frozen=True, slots=True)
+class AssessmentMetadata:
+    key: str
+    display_name: str
+    severity: Severity
+    description: str | None
+    remediation: str | None
+    categories: tuple[str, ...] = ()
+    policy_definition_id: str | None = None
+    assessment_type: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Recommendation:
+    """One assessment: a recommendation evaluated on one resource."""
+
+    id: str
+    key: str
+    resource_id: str
+    display_name: str
+    status: AssessmentStatus
+    cause: str | None
+    status_description: str | None
+    first_evaluated: datetime | None
+    status_changed: datetime | None
+    severity: Severity
+    description: str | None
+    remediation: str | None
+    portal_uri: str | None = None
+
+    @property
+    def resource_key(self) -> str:
+        return normalize(self.resource_id)
+
+    @property
+    def resource_type(self) -> str:
+        return ArmId.parse(self.resource_id).resource_type
+
+    @property
+    def is_api_related(self) -> bool:
+        return APIM_PROVIDER in self.resource_id.lower()
+
+    @property
+    def subscription_id(self) -> str | None:
+        return ArmId.parse(self.resource_id).subscription_id
+
+    def with_metadata(self, meta: AssessmentMetadata | None) -> Recommendation:
+        """Fill what the assessment lacks from its metadata (the list call returns no metadata)."""
+        if meta is None:
+            return self
+        severity = self.severity
+        if severity is Severity.UNKNOWN_SEVERITY:
+            severity = meta.severity
+        return replace(
+            self,
+            display_name=self.display_name or meta.display_name,
+            severity=severity,
+            description=self.description or meta.description,
+            remediation=self.remediation or meta.remediation,
+        )

@@ -1,0 +1,107 @@
+"""One complete read of the tenant, with the joins the console and the JSON commands need."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from datetime import datetime
+from functools import cached_property
+
+from .alerts import Alert
+from .automation import LogicApp, SecurityAutomation
+from .enums import AssessmentStatus, Health
+from .findings import AssessmentMetadata, Recommendation
+from .inventory import (
+    ApiCollection,
+    ApimApi,
+    ApimService,
+    Endpoint,
+    EndpointInsight,
+    Subscription,
+)
+
+
+@dataclass(frozen=True, slots=True)
+class SourceFailure:
+    """A source that could not be read, said in one line a human can act on."""
+
+    source: str  # "collections", "apim", "assessments", "alerts", ...
+    subscription_id: str | None
+    message: str
+    status: int | None = None
+    code: str | None = None
+
+    def __str__(self) -> str:
+        scope = f"subscription {self.subscription_id}" if self.subscription_id else "tenant"
+        return f"{self.source} ({scope}): {self.message}"
+
+
+def endpoint_health(recommendations: Iterable[Recommendation]) -> Health:
+    statuses = {r.status for r in recommendations}
+    if AssessmentStatus.UNHEALTHY in statuses:
+        return Health.UNHEALTHY
+    if any(not s.known for s in statuses):
+        return Health.UNKNOWN_HEALTH
+    if AssessmentStatus.HEALTHY in statuses:
+        return Health.HEALTHY
+    if AssessmentStatus.NOT_APPLICABLE in statuses:
+        return Health.NOT_APPLICABLE
+    return Health.UNKNOWN_HEALTH
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    taken_at: datetime
+    subscriptions: tuple[Subscription, ...] = ()
+    collections: tuple[ApiCollection, ...] = ()
+    services: tuple[ApimService, ...] = ()
+    apis: tuple[ApimApi, ...] = ()
+    endpoints: tuple[Endpoint, ...] = ()
+    insights: Mapping[str, EndpointInsight] = field(default_factory=dict)  # by endpoint key
+    recommendations: tuple[Recommendation, ...] = ()
+    metadata: tuple[AssessmentMetadata, ...] = ()
+    alerts: tuple[Alert, ...] = ()
+    logic_apps: tuple[LogicApp, ...] = ()
+    automations: tuple[SecurityAutomation, ...] = ()
+    failures: tuple[SourceFailure, ...] = ()
+
+    @cached_property
+    def onboarded_api_keys(self) -> frozenset[str]:
+        return frozenset(c.api_key for c in self.collections)
+
+    @cached_property
+    def not_onboarded(self) -> tuple[ApimApi, ...]:
+        """The coverage gap: APIs APIM has that no API collection covers."""
+        return tuple(a for a in self.apis if a.key not in self.onboarded_api_keys)
+
+    @cached_property
+    def recommendations_by_resource(self) -> Mapping[str, tuple[Recommendation, ...]]:
+        grouped: dict[str, list[Recommendation]] = defaultdict(list)
+        for rec in self.recommendations:
+            grouped[rec.resource_key].append(rec)
+        return {k: tuple(v) for k, v in grouped.items()}
+
+    @cached_property
+    def alerts_by_resource(self) -> Mapping[str, tuple[Alert, ...]]:
+        grouped: dict[str, list[Alert]] = defaultdict(list)
+        for alert in self.alerts:
+            for key in set(alert.resource_keys):
+                grouped[key].append(alert)
+        return {k: tuple(v) for k, v in grouped.items()}
+
+    def health_of(self, endpoint: Endpoint) -> Health:
+        return endpoint_health(self.recommendations_by_resource.get(endpoint.key, ()))
+
+    def endpoints_of(self, api_key: str) -> tuple[Endpoint, ...]:
+        return self._endpoints_by_api.get(api_key, ())
+
+    @cached_property
+    def _endpoints_by_api(self) -> Mapping[str, tuple[Endpoint, ...]]:
+        grouped: dict[str, list[Endpoint]] = defaultdict(list)
+        for endpoint in self.endpoints:
+            grouped[endpoint.api_key].append(endpoint)
+        return {k: tuple(v) for k, v in grouped.items()}
+
+    def failed_subscriptions(self) -> frozenset[str]:
+        return frozenset(f.subscription_id for f in self.failures if f.subscription_id)
