@@ -1,0 +1,92 @@
+"""Security alerts (`Microsoft.Security/alerts`, 2022-01-01)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from types import MappingProxyType
+from typing import Any
+
+from ..model import Alert, AlertEntity, AlertStatus, ArmId, Severity
+from .pages import RawPages
+from .session import ArmSession
+from .wire import boolean, ci, props, required_text, strings, text, timestamp
+
+
+def _resource_ids(p: Mapping[str, Any]) -> tuple[str, ...]:
+    found: list[str] = []
+    identifiers = ci(p, "resourceIdentifiers")
+    for ident in identifiers if isinstance(identifiers, list) else ():
+        if isinstance(ident, Mapping):
+            rid = text(ident, "azureResourceId")
+            if rid:
+                found.append(rid)
+    return tuple(dict.fromkeys(found))
+
+
+def _entities(p: Mapping[str, Any]) -> tuple[AlertEntity, ...]:
+    raw = ci(p, "entities")
+    entities = []
+    for entity in raw if isinstance(raw, list) else ():
+        if isinstance(entity, Mapping):
+            fields = {k: v for k, v in entity.items() if k != "type"}
+            kind = str(entity.get("type", "unknown"))
+            entities.append(AlertEntity(kind, MappingProxyType(fields)))
+    return tuple(entities)
+
+
+def _string_map(value: Any) -> Mapping[str, str]:
+    if not isinstance(value, Mapping):
+        return MappingProxyType({})
+    return MappingProxyType({str(k): "" if v is None else str(v) for k, v in value.items()})
+
+
+def parse_alert(item: Mapping[str, Any]) -> Alert:
+    alert_id = required_text(item, "id")
+    arm = ArmId.parse(alert_id)
+    p = props(item)
+    links = ci(p, "extendedLinks")
+    evidence = ci(p, "supportingEvidence")
+    return Alert(
+        id=alert_id,
+        name=text(item, "name") or arm.name,
+        subscription_id=arm.subscription_id or "",
+        resource_group=arm.resource_group,
+        location=arm.name_of("locations"),
+        alert_type=text(p, "alertType") or "",
+        display_name=text(p, "alertDisplayName") or text(p, "alertType") or "",
+        description=text(p, "description") or "",
+        severity=Severity.parse(text(p, "severity")),
+        status=AlertStatus.parse(text(p, "status")),
+        intent=text(p, "intent"),
+        start_time=timestamp(p, "startTimeUtc"),
+        end_time=timestamp(p, "endTimeUtc"),
+        time_generated=timestamp(p, "timeGeneratedUtc"),
+        processing_end_time=timestamp(p, "processingEndTimeUtc"),
+        compromised_entity=text(p, "compromisedEntity"),
+        resource_ids=_resource_ids(p),
+        remediation_steps=strings(p, "remediationSteps"),
+        entities=_entities(p),
+        extended_properties=_string_map(ci(p, "extendedProperties")),
+        extended_links=tuple(
+            _string_map(link) for link in (links if isinstance(links, list) else ())
+            if isinstance(link, Mapping)
+        ),
+        alert_uri=text(p, "alertUri"),
+        is_incident=boolean(p, "isIncident"),
+        correlation_key=text(p, "correlationKey"),
+        techniques=strings(p, "techniques"),
+        sub_techniques=strings(p, "subTechniques"),
+        product_name=text(p, "productName"),
+        product_component=text(p, "productComponentName"),
+        vendor_name=text(p, "vendorName"),
+        system_alert_id=text(p, "systemAlertId"),
+        supporting_evidence=MappingProxyType(dict(evidence)) if isinstance(evidence, Mapping)
+        else None,
+    )
+
+
+async def list_alerts(session: ArmSession, subscription_id: str) -> RawPages:
+    pages = RawPages()
+    client = session.security(subscription_id)
+    await pages.drain(client.alerts.list(raw_response_hook=pages.hook))
+    return pages

@@ -1,0 +1,50 @@
+"""Turn whatever the Azure pipeline raised into one line a human can act on."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from azure.core.exceptions import (
+    ClientAuthenticationError,
+    DecodeError,
+    HttpResponseError,
+    ServiceRequestError,
+    ServiceResponseError,
+)
+
+from ..redact import redact
+
+
+@dataclass(frozen=True, slots=True)
+class Problem:
+    message: str
+    status: int | None = None
+    code: str | None = None
+
+
+def describe(exc: BaseException) -> Problem:
+    if isinstance(exc, ClientAuthenticationError) and exc.status_code is None:
+        return Problem(_one_line(f"sign-in failed: {_first(exc.message)}"), None, "SignIn")
+    if isinstance(exc, DecodeError):
+        return Problem("Azure sent a response that is not valid JSON", None, "MalformedResponse")
+    if isinstance(exc, HttpResponseError) and exc.status_code is not None:
+        code = getattr(exc.error, "code", None) if exc.error is not None else None
+        detail = getattr(exc.error, "message", None) if exc.error is not None else None
+        detail = detail or exc.reason or "request failed"
+        label = f"HTTP {exc.status_code}" + (f" {code}" if code else "")
+        return Problem(_one_line(f"{label}: {_first(detail)}"), exc.status_code, code)
+    if isinstance(exc, (ServiceRequestError, ServiceResponseError)):
+        return Problem(_one_line(f"connection failed: {_first(str(exc))}"), None, "Connection")
+    if isinstance(exc, TimeoutError):
+        return Problem("the request timed out", None, "Timeout")
+    return Problem(_one_line(f"{type(exc).__name__}: {_first(str(exc))}"), None, None)
+
+
+def _first(message: str | None) -> str:
+    """Azure error messages carry multi-line context; the first line says what happened."""
+    return (message or "").strip().splitlines()[0] if (message or "").strip() else ""
+
+
+def _one_line(message: str, limit: int = 300) -> str:
+    message = redact(" ".join(message.split()))
+    return message if len(message) <= limit else message[: limit - 1] + "…"

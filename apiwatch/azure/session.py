@@ -1,0 +1,154 @@
+"""One session to ARM: the credential, one shared aiohttp connection pool, and the SDK clients
+(one per subscription, created on first use) that all send through it."""
+
+from __future__ import annotations
+
+import json
+import ssl
+from collections.abc import Mapping
+from typing import Any
+
+import aiohttp
+from azure.core.exceptions import DecodeError, HttpResponseError
+from azure.core.pipeline import policies
+from azure.core.pipeline.transport import AioHttpTransport
+from azure.core.rest import HttpRequest
+from azure.mgmt.apimanagement.aio import ApiManagementClient
+from azure.mgmt.core import AsyncARMPipelineClient
+from azure.mgmt.core.exceptions import ARMErrorFormat
+from azure.mgmt.core.policies import (
+    ARMHttpLoggingPolicy,
+    AsyncARMAutoResourceProviderRegistrationPolicy,
+    AsyncARMChallengeAuthenticationPolicy,
+)
+from azure.mgmt.security.aio import SecurityCenter
+
+from .. import __version__
+from ..config import AzureSettings
+from .credentials import make_credential
+
+USER_AGENT = f"apiwatch/{__version__}"
+
+
+class ArmSession:
+    """Async context manager; close it to release the pool and the credential."""
+
+    def __init__(self, settings: AzureSettings, credential: Any | None = None) -> None:
+        self.settings = settings
+        self.endpoint = settings.resource_manager.rstrip("/")
+        self._credential = credential
+        self._owns_credential = credential is None
+        self._http: aiohttp.ClientSession | None = None
+        self._security: dict[str, SecurityCenter] = {}
+        self._apim: dict[str, ApiManagementClient] = {}
+        self._raw: AsyncARMPipelineClient | None = None
+
+    async def __aenter__(self) -> ArmSession:
+        if self._credential is None:
+            self._credential = make_credential(self.settings)
+        context = ssl.create_default_context(
+            cafile=str(self.settings.ca_bundle) if self.settings.ca_bundle else None
+        )
+        # azure-core builds a fresh SSLContext per request when given a CA path; a context on the
+        # shared connector is loaded once and reused by every connection.
+        connector = aiohttp.TCPConnector(
+            ssl=context, limit=self.settings.max_connections, ttl_dns_cache=300
+        )
+        self._http = aiohttp.ClientSession(connector=connector, trust_env=True)
+        return self
+
+    async def __aexit__(self, *exc: object) -> None:
+        await self.close()
+
+    async def close(self) -> None:
+        for client in [*self._security.values(), *self._apim.values()]:
+            await client.close()
+        self._security.clear()
+        self._apim.clear()
+        if self._raw is not None:
+            await self._raw.close()
+            self._raw = None
+        if self._http is not None:
+            await self._http.close()
+            self._http = None
+        if self._owns_credential and self._credential is not None:
+            close = getattr(self._credential, "close", None)
+            if close is not None:
+                await close()
+            self._credential = None
+
+    def _transport(self) -> AioHttpTransport:
+        if self._http is None:
+            raise RuntimeError("ArmSession used outside `async with`")
+        return AioHttpTransport(session=self._http, session_owner=False)
+
+    def _client_kwargs(self) -> dict[str, Any]:
+        s = self.settings
+        return {
+            "base_url": self.endpoint,
+            "credential_scopes": [s.scope],
+            "transport": self._transport(),
+            "retry_total": s.retries,
+            "retry_backoff_max": 30,
+            "connection_timeout": min(s.timeout_seconds, 30),
+            "read_timeout": s.timeout_seconds,
+            "user_agent": USER_AGENT,
+        }
+
+    def security(self, subscription_id: str) -> SecurityCenter:
+        client = self._security.get(subscription_id)
+        if client is None:
+            client = SecurityCenter(self._credential, subscription_id, **self._client_kwargs())
+            self._security[subscription_id] = client
+        return client
+
+    def apim(self, subscription_id: str) -> ApiManagementClient:
+        client = self._apim.get(subscription_id)
+        if client is None:
+            client = ApiManagementClient(self._credential, subscription_id, **self._client_kwargs())
+            self._apim[subscription_id] = client
+        return client
+
+    @property
+    def raw(self) -> AsyncARMPipelineClient:
+        """The same ARM pipeline (auth, retries, throttling) for APIs without an SDK here:
+        subscriptions, Logic workflows and Resource Graph."""
+        if self._raw is None:
+            s = self.settings
+            self._raw = AsyncARMPipelineClient(
+                base_url=self.endpoint,
+                policies=[
+                    policies.RequestIdPolicy(),
+                    policies.HeadersPolicy(),
+                    policies.UserAgentPolicy(user_agent=USER_AGENT),
+                    policies.ProxyPolicy(),
+                    policies.ContentDecodePolicy(),
+                    AsyncARMAutoResourceProviderRegistrationPolicy(),
+                    policies.AsyncRedirectPolicy(),
+                    policies.AsyncRetryPolicy(retry_total=s.retries, retry_backoff_max=30),
+                    AsyncARMChallengeAuthenticationPolicy(self._credential, s.scope),
+                    policies.CustomHookPolicy(),
+                    policies.NetworkTraceLoggingPolicy(),
+                    ARMHttpLoggingPolicy(),
+                ],
+                transport=self._transport(),
+            )
+        return self._raw
+
+    def url(self, path: str, api_version: str) -> str:
+        return f"{self.endpoint}{path}?api-version={api_version}"
+
+    async def request_json(
+        self, method: str, url: str, body: Mapping[str, Any] | None = None
+    ) -> tuple[Any, Mapping[str, str], int]:
+        """Send through the raw ARM pipeline; raise HttpResponseError for an ARM error."""
+        extra = {} if body is None else {"json": body}
+        request = HttpRequest(method, url, **extra)
+        response = await self.raw.send_request(request)
+        if response.status_code >= 400:
+            raise HttpResponseError(response=response, error_format=ARMErrorFormat)
+        try:
+            data = json.loads(response.content) if response.content else None
+        except ValueError:
+            raise DecodeError("response is not valid JSON", response=response) from None
+        return data, response.headers, response.status_code

@@ -1,0 +1,134 @@
+"""Command line: the console (default) and headless commands for scripts.
+
+Exit codes: 0 success; 1 some sources or subscriptions failed (the rest is still printed, the
+failures listed on stderr); 2 usage or configuration error."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import sys
+from collections.abc import Callable, Sequence
+from typing import Any
+
+from . import __version__, export
+from .config import Config, ConfigError, load_config
+from .model import Snapshot
+from .redact import redact
+
+EXIT_OK, EXIT_PARTIAL, EXIT_USAGE = 0, 1, 2
+
+
+def _parser() -> argparse.ArgumentParser:
+    common = argparse.ArgumentParser(add_help=False)
+    source = common.add_mutually_exclusive_group()
+    source.add_argument("--demo", action="store_true",
+                        help="use the embedded demo tenant (a local ARM emulator)")
+    source.add_argument("--config", metavar="PATH",
+                        help="configuration file (default: $APIWATCH_CONFIG, then the user "
+                             "config dir)")
+    parser = argparse.ArgumentParser(
+        prog="apiwatch", parents=[common],
+        description="A terminal console for Microsoft Defender for APIs.",
+    )
+    parser.add_argument("--version", action="version", version=f"apiwatch {__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    for name, text in (
+        ("inventory", "API collections with counters, APIs not onboarded, endpoints with health"),
+        ("alerts", "security alerts, newest first"),
+        ("recommendations", "Defender for APIs recommendations with their resources"),
+    ):
+        cmd = sub.add_parser(name, parents=[common], help=text, description=text)
+        cmd.add_argument("--json", action="store_true", help="print JSON (the default is text)")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    demo = None
+    try:
+        if args.demo:
+            from .demo import start_demo
+
+            demo = start_demo(alert_rate_per_min=0.0 if args.command else 6.0)
+            config = demo.config
+        else:
+            config = load_config(args.config)
+    except ConfigError as exc:
+        print(f"apiwatch: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    try:
+        if args.command is None:
+            from .tui.app import run_console
+
+            return run_console(config)
+        return asyncio.run(_headless(args.command, args.json, config))
+    except KeyboardInterrupt:
+        return 130
+    finally:
+        if demo is not None:
+            demo.stop()
+
+
+VIEWS: dict[str, Callable[[Snapshot], dict[str, Any]]] = {
+    "inventory": export.inventory,
+    "alerts": export.alerts,
+    "recommendations": export.recommendations,
+}
+
+
+async def _headless(command: str, as_json: bool, config: Config) -> int:
+    from .azure.reader import read_snapshot
+    from .azure.session import ArmSession
+
+    async with ArmSession(config.azure) as session:
+        snapshot = await read_snapshot(session, config.azure.subscriptions)
+    view = VIEWS[command](snapshot)
+    if as_json:
+        print(redact(json.dumps(view, indent=2, ensure_ascii=False)))
+    else:
+        print(redact(TEXT[command](view)))
+    for failure in _unique(snapshot):
+        print(f"apiwatch: {failure}", file=sys.stderr)
+    return EXIT_PARTIAL if snapshot.failures else EXIT_OK
+
+
+def _unique(snapshot: Snapshot) -> list[str]:
+    return list(dict.fromkeys(redact(str(f)) for f in snapshot.failures))
+
+
+def _inventory_text(view: dict[str, Any]) -> str:
+    lines = []
+    for c in view["collections"]:
+        lines.append(
+            f"{c['display_name']:<32} endpoints={c['endpoints'] and len(c['endpoints'])} "
+            f"inactive={c['inactive']} unauthenticated={c['unauthenticated']} "
+            f"external={c['external']} sensitive={c['sensitive']} "
+            f"label={c['sensitivity_label'] or '-'}"
+        )
+    for a in view["not_onboarded"]:
+        lines.append(f"{a['display_name']:<32} NOT ONBOARDED ({a['service_name']})")
+    return "\n".join(lines)
+
+
+def _alerts_text(view: dict[str, Any]) -> str:
+    return "\n".join(
+        f"{a['time_generated'] or '':<28} {a['severity']:<13} {a['status']:<10} "
+        f"{a['display_name']}"
+        for a in view["alerts"]
+    )
+
+
+def _recommendations_text(view: dict[str, Any]) -> str:
+    return "\n".join(
+        f"{r['unhealthy']:>5} unhealthy  {r['severity']:<8} {r['display_name']}"
+        for r in view["recommendations"]
+    )
+
+
+TEXT: dict[str, Callable[[dict[str, Any]], str]] = {
+    "inventory": _inventory_text,
+    "alerts": _alerts_text,
+    "recommendations": _recommendations_text,
+}

@@ -1,0 +1,34 @@
+"""The embedded demo tenant: the emulator in its own thread, and the settings that point at it.
+The only production module allowed to import the emulator."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from .config import Config
+
+
+@dataclass
+class Demo:
+    handle: Any  # apiwatch.emulator.EmulatorThread
+    config: Config
+
+    def stop(self) -> None:
+        self.handle.stop()
+
+
+def start_demo(alert_rate_per_min: float = 6.0, seed: int = 7, scale: str = "demo") -> Demo:
+    from .emulator import EmulatorConfig, start_in_thread
+
+    handle = start_in_thread(
+        EmulatorConfig(seed=seed, scale=scale, alert_rate_per_min=alert_rate_per_min)
+    )
+    config = Config().with_azure(
+        resource_manager=handle.url,
+        credential="static",
+        token=handle.token,
+        ca_bundle=Path(handle.ca_path),
+    )
+    return Demo(handle, config)

@@ -1,0 +1,21 @@
+"""Scrub secrets from any text before it reaches a log, the screen, the audit log or an error:
+bearer tokens, and the `sig=` of logic-app callback URLs (that signature *is* the credential)."""
+
+from __future__ import annotations
+
+import re
+
+REDACTED = "[redacted]"
+
+_PATTERNS = (
+    re.compile(r"(?i)([?&]sig=)[^&#\s\"']+"),
+    re.compile(r"(?i)(\bsig%3d)[^&#\s\"']+"),
+    re.compile(r"(?i)(\bbearer\s+)[A-Za-z0-9\-._~+/=]+"),
+    re.compile(r"(?i)(\"?(?:access_?token|token|client_secret)\"?\s*[:=]\s*\"?)[^\"\s,}&]+"),
+)
+
+
+def redact(text: str) -> str:
+    for pattern in _PATTERNS:
+        text = pattern.sub(lambda m: m.group(1) + REDACTED, text)
+    return text
