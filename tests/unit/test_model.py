@@ -1,0 +1,68 @@
+from __future__ import annotations
+
+from datetime import datetime, timezone
+
+from apiwatch.azure.wire import parse_time
+from apiwatch.model import (
+    AlertStatus,
+    ArmId,
+    AssessmentStatus,
+    Health,
+    Recommendation,
+    Severity,
+    endpoint_health,
+)
+from apiwatch.redact import redact
+
+
+def rec(status: str) -> Recommendation:
+    return Recommendation(
+        id="x", key="k", resource_id="/r", display_name="", status=AssessmentStatus.parse(status),
+        cause=None, status_description=None, first_evaluated=None, status_changed=None,
+        severity=Severity.parse(None), description=None, remediation=None,
+    )
+
+
+def test_unknown_enum_values_are_kept_and_shown():
+    sev = Severity("Critical2")
+    assert sev.value == "Critical2" and str(sev) == "Critical2" and not sev.known
+    assert Severity("high") is Severity.HIGH
+    assert AlertStatus("Snoozed").is_open
+    assert not AlertStatus("Dismissed").is_open
+    assert sorted([Severity.LOW, Severity.HIGH, Severity.INFORMATIONAL], key=lambda s: s.rank) == [
+        Severity.INFORMATIONAL, Severity.LOW, Severity.HIGH,
+    ]
+
+
+def test_endpoint_health_from_assessments():
+    assert endpoint_health([rec("Healthy"), rec("Unhealthy")]) is Health.UNHEALTHY
+    assert endpoint_health([rec("Healthy"), rec("NotApplicable")]) is Health.HEALTHY
+    assert endpoint_health([rec("NotApplicable")]) is Health.NOT_APPLICABLE
+    assert endpoint_health([]) is Health.UNKNOWN_HEALTH
+    assert endpoint_health([rec("Healthy"), rec("Pending")]) is Health.UNKNOWN_HEALTH
+
+
+def test_arm_id_parts_and_type():
+    arm = ArmId.parse(
+        "/subscriptions/S/resourcegroups/RG/providers/Microsoft.ApiManagement/service/svc/apis/a/"
+        "operations/o"
+    )
+    assert (arm.subscription_id, arm.resource_group) == ("S", "RG")
+    assert arm.resource_type == "Microsoft.ApiManagement/service/apis/operations"
+    assert arm.name_of("apis") == "a" and arm.name == "o"
+
+
+def test_times_with_seven_fraction_digits_and_offsets():
+    assert parse_time("2020-02-23T13:47:58.9205584Z") == datetime(
+        2020, 2, 23, 13, 47, 58, 920558, timezone.utc
+    )
+    assert parse_time("2022-01-17T07:03:52.034Z").microsecond == 34000
+    assert parse_time("2022-01-17T07:03:52+02:00").utcoffset().total_seconds() == 7200
+    assert parse_time("garbage") is None and parse_time(12) is None
+
+
+def test_redact_hides_sig_and_bearer_tokens():
+    url = "https://h/workflows/1/triggers/manual/paths/invoke?api-version=2016-10-01&sv=1.0&sig=AbC123xyz"
+    out = redact(f"POST {url} failed; Authorization: Bearer eyJhbGciOi.abc.def")
+    assert "AbC123xyz" not in out and "eyJhbGciOi" not in out
+    assert "sig=[redacted]" in out and "sv=1.0" in out
