@@ -27,4 +27,4 @@ def example_body(relative: str, status: str = "200") -> Any:
 
 def example_items(relative: str) -> list[dict[str, Any]]:
     body = example_body(relative)
-    return body["value"] if "value" in body else [body]
+    return body.get("value", [body])

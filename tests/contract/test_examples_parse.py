@@ -47,7 +47,7 @@ def test_every_item_of_every_example_parses(path, parser):
     items = example_items(path)
     assert items, path
     parsed = [parser(item) for item in items]
-    for item, obj in zip(items, parsed):
+    for item, obj in zip(items, parsed, strict=True):
         assert getattr(obj, "id", getattr(obj, "key", None)) in (item.get("id"), item.get("name"))
 
 
