@@ -1,0 +1,85 @@
+"""The headless commands, run as a user would, against the emulator."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from apiwatch.emulator import EmulatorConfig, start_in_thread
+
+REPO = Path(__file__).resolve().parents[2]
+
+
+def run(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "apiwatch", *args], capture_output=True, text=True, timeout=120,
+        cwd=REPO, env={**os.environ, **(env or {})},
+    )
+
+
+@pytest.fixture(scope="module")
+def emulator_thread():
+    handle = start_in_thread(EmulatorConfig(page_size=7))
+    yield handle
+    handle.stop()
+
+
+def config_file(tmp_path: Path, handle, subscriptions=()) -> Path:
+    path = tmp_path / "apiwatch.toml"
+    subs = ", ".join(f'"{s}"' for s in subscriptions)
+    path.write_text(
+        "[azure]\n"
+        f'resource_manager = "{handle.url}"\n'
+        'credential = "static"\n'
+        f'token = "{handle.token}"\n'
+        f'ca_bundle = "{handle.ca_path}"\n'
+        f"subscriptions = [{subs}]\n"
+    )
+    return path
+
+
+def test_inventory_json_on_demo_reports_the_unreadable_subscription():
+    result = run("inventory", "--json", "--demo")
+    assert result.returncode == 1, result.stderr
+    data = json.loads(result.stdout)
+    assert data["collections"] and data["not_onboarded"]
+    endpoint = data["collections"][0]["endpoints"][0]
+    assert endpoint["health"] in {"Healthy", "Unhealthy", "NotApplicable", "Unknown"}
+    assert {"method", "url_template", "insight", "recommendations"} <= set(endpoint)
+    errors = result.stderr.strip().splitlines()
+    assert errors and all(line.startswith("apiwatch: ") for line in errors)
+    assert any("403" in line and "AuthorizationFailed" in line for line in errors)
+
+
+def test_exit_0_when_every_subscription_reads(tmp_path, emulator_thread):
+    readable = [s.subscription_id for s in emulator_thread.tenant.subscriptions if s.readable]
+    path = config_file(tmp_path, emulator_thread, readable)
+    result = run("alerts", "--json", "--config", str(path))
+    assert result.returncode == 0, result.stderr
+    alerts = json.loads(result.stdout)["alerts"]
+    truth = {a.name for s in emulator_thread.tenant.subscriptions if s.readable for a in s.alerts}
+    assert {a["name"] for a in alerts} >= truth
+    times = [a["time_generated"] for a in alerts]
+    assert times == sorted(times, reverse=True)
+    assert emulator_thread.token not in result.stdout + result.stderr
+
+
+def test_config_from_environment_variable(tmp_path, emulator_thread):
+    readable = [s.subscription_id for s in emulator_thread.tenant.subscriptions if s.readable]
+    path = config_file(tmp_path, emulator_thread, readable)
+    result = run("recommendations", "--json", env={"APIWATCH_CONFIG": str(path)})
+    assert result.returncode == 0, result.stderr
+    recs = json.loads(result.stdout)["recommendations"]
+    keys = {r["key"] for r in recs}
+    assert "91af2040-7874-4659-abf0-578e1f8d07dc" in keys
+    assert any(r["unhealthy"] for r in recs)
+
+
+def test_usage_error_exits_2():
+    result = run("inventory", "--bogus")
+    assert result.returncode == 2
