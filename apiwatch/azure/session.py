@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import json
+import logging
 import ssl
 from collections.abc import Mapping
 from typing import Any
@@ -28,6 +29,10 @@ from ..config import AzureSettings
 from .credentials import make_credential
 
 USER_AGENT = f"apiwatch/{__version__}"
+
+# The SDK model warns for every assessment whose `resourceDetails` spells `Source` with a capital,
+# as live Azure does; apiwatch reads those items from the wire JSON itself, so the warning is noise.
+logging.getLogger("azure.mgmt.security._serialization").setLevel(logging.ERROR)
 
 
 class ArmSession:

@@ -1,98 +1,215 @@
-"""The console. For now one screen listing the collections and alerts read through the data layer;
-the navigable areas come next."""
+"""The console: five areas (Textual modes, each with its own back stack), data read in a worker
+so the screen never waits on the network."""
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
+import signal
+from collections.abc import Awaitable, Callable, Iterable
+from datetime import datetime, timezone
+
 from textual import work
-from textual.app import App, ComposeResult
+from textual.app import App
 from textual.binding import Binding
-from textual.containers import Vertical
-from textual.widgets import DataTable, Footer, Header, Static
 
 from ..config import Config
 from ..model import Snapshot
+from ..store.views import Views
+from .commands import JumpCommands
+from .screens.alerts import AlertScreen, AlertsScreen
+from .screens.audit import AuditScreen
+from .screens.base import AreaScreen
+from .screens.endpoint import EndpointScreen
+from .screens.help import HelpScreen
+from .screens.inventory import CollectionsScreen, EndpointsScreen
+from .screens.overview import OverviewScreen
+from .screens.recommendations import RecommendationsScreen
+from .widgets.status import StatusLine
+
+Loader = Callable[[], Awaitable[Snapshot]]
 
 
 class ApiWatchApp(App[int]):
     TITLE = "apiwatch"
     SUB_TITLE = "Defender for APIs"
-    CSS = """
-    #status { height: 1; padding: 0 1; background: $boost; }
-    DataTable { height: 1fr; }
-    .heading { height: 1; padding: 0 1; text-style: bold; }
-    """
+    AREAS = (
+        ("overview", "Overview"),
+        ("collections", "Collections"),
+        ("alerts", "Alerts"),
+        ("recommendations", "Recommendations"),
+        ("audit", "Audit"),
+    )
+    MODES = {
+        "overview": OverviewScreen,
+        "collections": CollectionsScreen,
+        "alerts": AlertsScreen,
+        "recommendations": RecommendationsScreen,
+        "audit": AuditScreen,
+    }
+    DEFAULT_MODE = "overview"
+    COMMANDS = App.COMMANDS | {JumpCommands}
     BINDINGS = [
-        Binding("q", "quit", "Quit", id="app.quit"),
+        Binding("1", "area('overview')", "Overview", id="area.overview"),
+        Binding("2", "area('collections')", "Collections", id="area.collections"),
+        Binding("3", "area('alerts')", "Alerts", id="area.alerts"),
+        Binding("4", "area('recommendations')", "Recs", id="area.recommendations"),
+        Binding("5", "area('audit')", "Audit", show=False, id="area.audit"),
+        Binding("e", "posture('exposed-unauth-sensitive')", "Exposed+PII", show=False,
+                id="posture.exposed"),
+        Binding("v", "posture('unauth-sensitive-no-vnet')", "No-VNet+PII", show=False,
+                id="posture.no_vnet"),
+        Binding("u", "posture('unencrypted-unauth')", "Unencrypted", show=False,
+                id="posture.unencrypted"),
+        Binding("i", "posture('inactive')", "Inactive", show=False, id="posture.inactive"),
         Binding("r", "refresh", "Refresh", id="app.refresh"),
+        Binding("question_mark", "help", "Keys", id="app.help"),
+        Binding("q", "quit", "Quit", id="app.quit"),
+        Binding("ctrl+c", "quit", "Quit", show=False, priority=True, id="app.interrupt"),
     ]
 
-    def __init__(self, config: Config) -> None:
+    def __init__(
+        self,
+        config: Config,
+        *,
+        loader: Loader | None = None,
+        refresh_seconds: float = 60.0,
+        clock: Callable[[], datetime] = lambda: datetime.now(timezone.utc),
+    ) -> None:
         super().__init__()
         self.config = config
-        self.snapshot: Snapshot | None = None
+        self.loader = loader
+        self.refresh_seconds = refresh_seconds
+        self.clock = clock
+        self.views: Views | None = None
+        self.version = 0
+        self.marks: set[str] = set()
+        self.seen_alerts: set[str] | None = None  # None until the first read: nothing is new
+        self.refreshing = False
+        self.loading_error: str | None = None
+        self.animation_level = "none"  # nothing moves unless asked for
+        self._session = None
 
-    def compose(self) -> ComposeResult:
-        yield Header()
-        yield Static("loading…", id="status")
-        with Vertical():
-            yield Static("API collections", classes="heading")
-            yield DataTable(id="collections", cursor_type="row", zebra_stripes=True)
-            yield Static("Alerts", classes="heading")
-            yield DataTable(id="alerts", cursor_type="row", zebra_stripes=True)
-        yield Footer()
-
+    # -- lifecycle --------------------------------------------------------------------------
     def on_mount(self) -> None:
-        self.query_one("#collections", DataTable).add_columns(
-            "Collection", "Endpoints", "Inactive", "Unauth", "External", "Sensitive", "Label"
-        )
-        self.query_one("#alerts", DataTable).add_columns("Generated", "Severity", "Status", "Alert")
+        with contextlib.suppress(NotImplementedError, RuntimeError, ValueError):
+            asyncio.get_running_loop().add_signal_handler(signal.SIGHUP, self._hang_up)
         self.action_refresh()
+        if self.refresh_seconds > 0:
+            self.set_interval(self.refresh_seconds, self._tick)
 
+    def _hang_up(self) -> None:
+        """The SSH session or terminal went away: leave now, nobody is watching."""
+        self.exit(0)
+
+    async def on_unmount(self) -> None:
+        if self._session is not None:
+            await self._session.close()
+            self._session = None
+
+    def _tick(self) -> None:
+        if not self.refreshing:
+            self.action_refresh()
+
+    # -- data -------------------------------------------------------------------------------
     def action_refresh(self) -> None:
-        self.query_one("#status", Static).update("refreshing…")
+        if self.refreshing:
+            return
+        self.refreshing = True
+        self._update_status()
         self.load()
 
-    @work(exclusive=True)
+    @work(exclusive=True, group="refresh")
     async def load(self) -> None:
+        try:
+            snapshot = await (self.loader or self._read)()
+        except Exception as exc:  # the console stays up; the status line says why
+            from ..azure.errors import describe
+
+            self.loading_error = f"read failed: {describe(exc).message}"
+        else:
+            self.loading_error = None
+            self.show_snapshot(snapshot)
+        finally:
+            self.refreshing = False
+            self._update_status()
+
+    async def _read(self) -> Snapshot:
         from ..azure.reader import read_snapshot
         from ..azure.session import ArmSession
 
-        async with ArmSession(self.config.azure) as session:
-            snapshot = await read_snapshot(session, self.config.azure.subscriptions)
-        self.show(snapshot)
+        if self._session is None:
+            session = ArmSession(self.config.azure)
+            await session.__aenter__()
+            self._session = session
+        return await read_snapshot(self._session, self.config.azure.subscriptions,
+                                   clock=self.clock)
 
-    def show(self, snapshot: Snapshot) -> None:
-        self.snapshot = snapshot
-        table = self.query_one("#collections", DataTable)
-        table.clear()
-        for c in sorted(snapshot.collections, key=lambda c: c.display_name.lower()):
-            table.add_row(
-                c.display_name, _n(c.endpoints), _n(c.inactive), _n(c.unauthenticated),
-                _n(c.external), _n(c.sensitive), c.sensitivity_label or "-",
-            )
-        for api in sorted(snapshot.not_onboarded, key=lambda a: a.display_name.lower()):
-            table.add_row(api.display_name, "not onboarded", "", "", "", "", "")
-        alerts = self.query_one("#alerts", DataTable)
-        alerts.clear()
-        for a in sorted(snapshot.alerts, key=lambda a: a.time_generated or snapshot.taken_at,
-                        reverse=True):
-            when = a.time_generated.strftime("%Y-%m-%d %H:%M") if a.time_generated else "-"
-            alerts.add_row(when, a.severity.value, a.status.value, a.display_name)
-        failed = len({f.subscription_id for f in snapshot.failures})
-        status = (
-            f"{len(snapshot.subscriptions)} subscriptions · {len(snapshot.collections)} "
-            f"collections · {len(snapshot.not_onboarded)} not onboarded · "
-            f"{len(snapshot.alerts)} alerts · read {snapshot.taken_at:%H:%M:%S}"
-        )
-        if snapshot.failures:
-            status += f" · {failed} scope(s) failing: {snapshot.failures[0]}"
-        self.query_one("#status", Static).update(status)
+    def show_snapshot(self, snapshot: Snapshot) -> None:
+        self.views = Views(snapshot)
+        self.version += 1
+        if self.seen_alerts is None:
+            self.seen_alerts = {a.id for a in snapshot.alerts}
+        self._update_title()
+        for screen in self._area_screens():
+            screen.data_changed()
 
+    def _area_screens(self) -> Iterable[AreaScreen]:
+        return [s for s in self.screen_stack if isinstance(s, AreaScreen)]
 
-def _n(value: int | None) -> str:
-    return "?" if value is None else str(value)
+    def _update_status(self) -> None:
+        for status in self.screen.query(StatusLine):
+            status.update_status()
+
+    # -- alerts seen / new ------------------------------------------------------------------
+    def unseen_alerts(self) -> set[str]:
+        if self.views is None or self.seen_alerts is None:
+            return set()
+        return {a.id for a in self.views.snapshot.alerts} - self.seen_alerts
+
+    @property
+    def unseen_alert_count(self) -> int:
+        return len(self.unseen_alerts())
+
+    def mark_alerts_seen(self, ids: Iterable[str] | None = None) -> None:
+        if self.views is None or self.seen_alerts is None:
+            return
+        self.seen_alerts |= set(ids) if ids is not None else {
+            a.id for a in self.views.snapshot.alerts
+        }
+        self._update_title()
+
+    def _update_title(self) -> None:
+        unseen = self.unseen_alert_count
+        self.title = f"apiwatch ({unseen} new)" if unseen else "apiwatch"
+
+    # -- navigation -------------------------------------------------------------------------
+    def action_area(self, area: str) -> None:
+        if self.current_mode != area:
+            self.switch_mode(area)
+
+    def action_posture(self, query_id: str) -> None:
+        self.push_screen(EndpointsScreen(query_id=query_id))
+
+    def action_help(self) -> None:
+        shown = [(self.get_key_display(a.binding), a.binding)
+                 for a in self.active_bindings.values()]
+        self.push_screen(HelpScreen(shown))
+
+    def open_api(self, api_key: str) -> None:
+        self.switch_mode("collections")
+        self.push_screen(EndpointsScreen(api_key=api_key))
+
+    def open_endpoint(self, endpoint_key: str) -> None:
+        self.switch_mode("collections")
+        self.push_screen(EndpointScreen(endpoint_key))
+
+    def open_alert(self, alert_id: str) -> None:
+        self.switch_mode("alerts")
+        self.push_screen(AlertScreen(alert_id))
 
 
 def run_console(config: Config) -> int:
-    ApiWatchApp(config).run()
-    return 0
+    app = ApiWatchApp(config)
+    app.run()
+    return app.return_code or 0

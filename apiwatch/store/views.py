@@ -1,0 +1,183 @@
+"""Row models the console and the exports show: an endpoint with everything known about it,
+a recommendation with its resources. Built once per snapshot, then only read."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Mapping
+from dataclasses import dataclass
+from functools import cached_property
+
+from ..model import (
+    KEY_UNAUTHENTICATED,
+    KEY_UNUSED,
+    Alert,
+    ApiCollection,
+    ApimApi,
+    ApimService,
+    AssessmentStatus,
+    Endpoint,
+    EndpointInsight,
+    Health,
+    Recommendation,
+    Severity,
+    Snapshot,
+    normalize,
+)
+
+
+@dataclass(frozen=True, slots=True)
+class EndpointView:
+    endpoint: Endpoint
+    health: Health
+    insight: EndpointInsight | None
+    api: ApimApi | None
+    collection: ApiCollection | None
+    service: ApimService | None
+    recommendations: tuple[Recommendation, ...]
+    alerts: tuple[Alert, ...]
+
+    def _assessed(self, key: str) -> bool | None:
+        for rec in self.recommendations:
+            if rec.key == key and rec.status in (AssessmentStatus.HEALTHY,
+                                                 AssessmentStatus.UNHEALTHY):
+                return rec.status is AssessmentStatus.UNHEALTHY
+        return None
+
+    @property
+    def inactive(self) -> bool | None:
+        """No traffic for 30 days. Resource Graph first, then the unused-endpoint assessment."""
+        if self.insight and self.insight.active is not None:
+            return not self.insight.active
+        return self._assessed(KEY_UNUSED)
+
+    @property
+    def unauthenticated(self) -> bool | None:
+        if self.insight and self.insight.authenticated is not None:
+            return not self.insight.authenticated
+        return self._assessed(KEY_UNAUTHENTICATED)
+
+    @property
+    def external(self) -> bool | None:
+        return self.insight.external if self.insight else None
+
+    @property
+    def sensitive(self) -> bool | None:
+        return self.insight.has_sensitive_data if self.insight else None
+
+    @property
+    def onboarded(self) -> bool:
+        return self.collection is not None
+
+    @property
+    def open_alerts(self) -> int:
+        return sum(1 for a in self.alerts if a.status.is_open)
+
+    @property
+    def unencrypted(self) -> bool:
+        return bool(self.api and self.api.uses_unencrypted_protocol)
+
+    @property
+    def outside_vnet(self) -> bool | None:
+        if self.service is None or self.service.virtual_network_type is None:
+            return None
+        return self.service.virtual_network_type.lower() in ("none", "")
+
+    @property
+    def label(self) -> str:
+        e = self.endpoint
+        return f"{e.method} {e.url_template}"
+
+
+@dataclass(frozen=True, slots=True)
+class RecommendationView:
+    key: str
+    display_name: str
+    severity: Severity
+    description: str | None
+    remediation: str | None
+    assessments: tuple[Recommendation, ...]
+
+    @property
+    def unhealthy(self) -> tuple[Recommendation, ...]:
+        return tuple(a for a in self.assessments if a.status is AssessmentStatus.UNHEALTHY)
+
+    @property
+    def healthy(self) -> int:
+        return sum(1 for a in self.assessments if a.status is AssessmentStatus.HEALTHY)
+
+
+class Views:
+    """Indexes over one snapshot."""
+
+    def __init__(self, snapshot: Snapshot) -> None:
+        self.snapshot = snapshot
+
+    @cached_property
+    def apis(self) -> Mapping[str, ApimApi]:
+        return {a.key: a for a in self.snapshot.apis}
+
+    @cached_property
+    def collections_by_api(self) -> Mapping[str, ApiCollection]:
+        return {c.api_key: c for c in self.snapshot.collections}
+
+    @cached_property
+    def services(self) -> Mapping[str, ApimService]:
+        return {normalize(s.id): s for s in self.snapshot.services}
+
+    @cached_property
+    def endpoints(self) -> tuple[EndpointView, ...]:
+        snap = self.snapshot
+        views = []
+        for e in snap.endpoints:
+            recs = snap.recommendations_by_resource.get(e.key, ())
+            service_key = e.api_key.rsplit("/apis/", 1)[0]
+            views.append(EndpointView(
+                endpoint=e,
+                health=snap.health_of(e),
+                insight=snap.insights.get(e.key),
+                api=self.apis.get(e.api_key),
+                collection=self.collections_by_api.get(e.api_key),
+                service=self.services.get(service_key),
+                recommendations=recs,
+                alerts=snap.alerts_by_resource.get(e.key, ()),
+            ))
+        return tuple(views)
+
+    @cached_property
+    def endpoints_by_key(self) -> Mapping[str, EndpointView]:
+        return {v.endpoint.key: v for v in self.endpoints}
+
+    @cached_property
+    def endpoints_by_api(self) -> Mapping[str, tuple[EndpointView, ...]]:
+        grouped: dict[str, list[EndpointView]] = defaultdict(list)
+        for view in self.endpoints:
+            grouped[view.endpoint.api_key].append(view)
+        return {k: tuple(v) for k, v in grouped.items()}
+
+    @cached_property
+    def recommendations(self) -> tuple[RecommendationView, ...]:
+        grouped: dict[str, list[Recommendation]] = defaultdict(list)
+        for rec in self.snapshot.recommendations:
+            grouped[rec.key].append(rec)
+        meta = {m.key: m for m in self.snapshot.metadata}
+        views = []
+        for key, recs in grouped.items():
+            first = recs[0]
+            m = meta.get(key)
+            views.append(RecommendationView(
+                key=key,
+                display_name=first.display_name or (m.display_name if m else key),
+                severity=first.severity,
+                description=first.description,
+                remediation=first.remediation,
+                assessments=tuple(recs),
+            ))
+        return tuple(sorted(views, key=lambda v: (-len(v.unhealthy), -v.severity.rank,
+                                                  v.display_name)))
+
+    def alerts_newest_first(self) -> tuple[Alert, ...]:
+        taken = self.snapshot.taken_at
+        return tuple(sorted(self.snapshot.alerts,
+                            key=lambda a: a.time_generated or a.start_time or taken,
+                            reverse=True))

@@ -1,0 +1,63 @@
+"""The command palette (ctrl+p): jump to any collection, endpoint or alert by fuzzy name, and run
+any action of the console."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import partial
+from typing import TYPE_CHECKING, cast
+
+from textual.command import DiscoveryHit, Hit, Hits, Provider
+
+from ..store.queries import POSTURE_QUERIES
+
+if TYPE_CHECKING:
+    from .app import ApiWatchApp
+
+MAX_HITS = 40
+
+
+class JumpCommands(Provider):
+    def _targets(self) -> list[tuple[str, str, Callable[[], object]]]:
+        app = cast("ApiWatchApp", self.app)
+        targets: list[tuple[str, str, Callable[[], object]]] = []
+        for area, label in app.AREAS:
+            targets.append((f"Go to {label}", "area", partial(app.action_area, area)))
+        for query in POSTURE_QUERIES:
+            targets.append((f"Posture: {query.title}", "query",
+                            partial(app.action_posture, query.id)))
+        targets.append(("Refresh now", "action", app.action_refresh))
+        targets.append(("Show keys", "action", app.action_help))
+        views = app.views
+        if views is None:
+            return targets
+        for c in views.snapshot.collections:
+            targets.append((f"Collection: {c.display_name}", c.service_name or "",
+                            partial(app.open_api, c.api_key)))
+        for api in views.snapshot.not_onboarded:
+            targets.append((f"API (not onboarded): {api.display_name}", api.service_name,
+                            partial(app.open_api, api.key)))
+        for e in views.endpoints:
+            api = e.api.display_name if e.api else e.endpoint.api_name
+            targets.append((f"Endpoint: {e.label}", f"{api} · {e.endpoint.display_name}",
+                            partial(app.open_endpoint, e.endpoint.key)))
+        for a in views.alerts_newest_first():
+            targets.append((f"Alert: {a.display_name}",
+                            f"{a.severity.value} · {a.compromised_entity or ''}",
+                            partial(app.open_alert, a.id)))
+        return targets
+
+    async def discover(self) -> Hits:
+        for text, help_text, callback in self._targets()[:MAX_HITS]:
+            yield DiscoveryHit(text, callback, help=help_text)
+
+    async def search(self, query: str) -> Hits:
+        matcher = self.matcher(query)
+        scored = []
+        for text, help_text, callback in self._targets():
+            score = matcher.match(f"{text} {help_text}")
+            if score > 0:
+                scored.append((score, text, help_text, callback))
+        scored.sort(key=lambda s: -s[0])
+        for score, text, help_text, callback in scored[:MAX_HITS]:
+            yield Hit(score, matcher.highlight(text), callback, help=help_text)

@@ -1,0 +1,71 @@
+"""How values look on screen: short, aligned, readable without colour (NO_COLOR)."""
+
+from __future__ import annotations
+
+from datetime import datetime, timezone
+
+from rich.text import Text
+
+from ..model import AlertStatus, Health, Severity
+
+SEVERITY_STYLE = {
+    Severity.HIGH: "bold red",
+    Severity.CRITICAL: "bold red",
+    Severity.MEDIUM: "yellow",
+    Severity.LOW: "cyan",
+    Severity.INFORMATIONAL: "",
+}
+HEALTH_STYLE = {Health.UNHEALTHY: "bold red", Health.HEALTHY: "green"}
+
+
+def severity(value: Severity) -> Text:
+    label = "Info" if value is Severity.INFORMATIONAL else value.value
+    return Text(label, style=SEVERITY_STYLE.get(value, "bold magenta"))
+
+
+def health(value: Health) -> Text:
+    label = {Health.NOT_APPLICABLE: "n/a", Health.UNKNOWN_HEALTH: "unknown"}.get(value, value.value)
+    return Text(label, style=HEALTH_STYLE.get(value, "" if value.known else "magenta"))
+
+
+def status(value: AlertStatus) -> Text:
+    label = {AlertStatus.IN_PROGRESS: "In progress"}.get(value, value.value)
+    return Text(label, style="" if value.known else "magenta")
+
+
+def flag(value: bool | None, label: str) -> str:
+    """A yes/no/unknown cell; the word, not just a glyph, so it reads without colour."""
+    if value is None:
+        return "?"
+    return label if value else "-"
+
+
+def count(value: int | None) -> str:
+    return "?" if value is None else str(value)
+
+
+def when(value: datetime | None, now: datetime | None = None) -> str:
+    if value is None:
+        return "-"
+    now = now or datetime.now(timezone.utc)
+    local = value.astimezone(timezone.utc)
+    if (now - local).days < 1 and local.date() == now.date():
+        return local.strftime("%H:%M:%S")
+    return local.strftime("%Y-%m-%d %H:%M")
+
+
+def age(value: datetime | None, now: datetime | None = None) -> str:
+    if value is None:
+        return "never"
+    seconds = int(((now or datetime.now(timezone.utc)) - value).total_seconds())
+    if seconds < 60:
+        return f"{max(seconds, 0)}s ago"
+    if seconds < 3600:
+        return f"{seconds // 60}m ago"
+    if seconds < 86400:
+        return f"{seconds // 3600}h ago"
+    return f"{seconds // 86400}d ago"
+
+
+def not_onboarded(name: str) -> Text:
+    return Text(f"{name} (not onboarded)", style="italic yellow")

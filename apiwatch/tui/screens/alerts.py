@@ -1,0 +1,170 @@
+"""Alerts area: the live list, newest first, new ones marked -> alert detail."""
+
+from __future__ import annotations
+
+from rich.console import Group
+from rich.table import Table
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.containers import VerticalScroll
+from textual.widgets import Static
+
+from ...model import Alert
+from .. import format as fmt
+from ..widgets.table import Column, ResourceTable, Row
+from .base import AreaScreen
+
+ALERT_COLUMNS = [
+    Column("new", "", 3, sortable=False),
+    Column("time", "Generated", 8),
+    Column("severity", "Sev", 6),
+    Column("status", "Status", 11, priority=1),
+    Column("name", "Alert", 34),
+    Column("entity", "Resource", 18, priority=2),
+    Column("subscription", "Subscription", 16, priority=4),
+    Column("type", "Type", 28, priority=5),
+]
+
+
+def alert_rows(alerts: list[Alert] | tuple[Alert, ...], new: set[str], subs: dict[str, str]
+               ) -> list[Row]:
+    return [
+        Row(
+            a.id,
+            {
+                "new": Text("new", style="bold reverse") if a.id in new else "",
+                "time": fmt.when(a.time_generated), "severity": fmt.severity(a.severity),
+                "status": fmt.status(a.status), "name": a.display_name,
+                "entity": a.compromised_entity or "-",
+                "subscription": subs.get(a.subscription_id) or a.subscription_id,
+                "type": a.alert_type,
+            },
+            sort={"time": a.time_generated, "severity": a.severity.rank,
+                  "new": a.id in new},
+        )
+        for a in alerts
+    ]
+
+
+class AlertsScreen(AreaScreen):
+    crumb_title = "Alerts"
+
+    def body(self) -> ComposeResult:
+        yield ResourceTable(ALERT_COLUMNS, marks=self.watch_app.marks, id="alerts")
+
+    def show_data(self) -> None:
+        app = self.watch_app
+        views = app.views
+        assert views is not None
+        subs = {s.subscription_id: s.label for s in views.snapshot.subscriptions}
+        rows = alert_rows(views.alerts_newest_first(), app.unseen_alerts(), subs)
+        self.query_one(ResourceTable).set_rows(rows)
+
+    def on_screen_suspend(self) -> None:
+        # Leaving the list counts as having looked at what it showed.
+        self.watch_app.mark_alerts_seen()
+
+    def on_resource_table_opened(self, event: ResourceTable.Opened) -> None:
+        self.app.push_screen(AlertScreen(event.key))
+
+
+class AlertScreen(AreaScreen):
+    DEFAULT_CSS = """
+    AlertScreen VerticalScroll { height: 1fr; padding: 0 1; }
+    """
+
+    def __init__(self, alert_id: str) -> None:
+        super().__init__()
+        self.alert_id = alert_id
+
+    def body(self) -> ComposeResult:
+        with VerticalScroll(id="detail"):
+            yield Static(id="alert")
+
+    def show_data(self) -> None:
+        views = self.watch_app.views
+        assert views is not None
+        alert = next((a for a in views.snapshot.alerts if a.id == self.alert_id), None)
+        if alert is None:
+            self.crumb_title = "(gone)"
+            self.query_one("#alert", Static).update("This alert is no longer listed.")
+            return
+        self.crumb_title = alert.display_name
+        self.query_one("#alert", Static).update(render_alert(alert, views))
+        self.watch_app.mark_alerts_seen([alert.id])
+
+
+def _section(title: str) -> Text:
+    return Text(f"\n{title}", style="bold underline")
+
+
+def render_alert(alert: Alert, views) -> Group:
+    head = Table.grid(padding=(0, 2))
+    head.add_column(style="bold", no_wrap=True)
+    head.add_column()
+    head.add_row("Severity", fmt.severity(alert.severity))
+    head.add_row("Status", fmt.status(alert.status))
+    head.add_row("Type", alert.alert_type)
+    head.add_row("Generated", fmt.when(alert.time_generated))
+    head.add_row("Activity", f"{fmt.when(alert.start_time)} → {fmt.when(alert.end_time)}")
+    head.add_row("MITRE tactics", ", ".join(alert.tactics) or "-")
+    if alert.techniques:
+        head.add_row("Techniques", ", ".join(alert.techniques + alert.sub_techniques))
+    head.add_row("Subscription", alert.subscription_id)
+    parts: list = [head, _section("Description"), Text(alert.description or "-")]
+
+    parts.append(_section("Affected resource"))
+    parts.append(Text(alert.compromised_entity or "-"))
+    for rid in alert.resource_ids:
+        endpoint = views.endpoints_by_key.get(rid.lower())
+        line = Text(rid, style="dim", overflow="fold")
+        if endpoint is not None:
+            line = Text.assemble((endpoint.label, "bold"), "  ", line)
+        parts.append(line)
+
+    sensitivity = alert.sensitivity
+    parts.append(_section("Sensitivity context"))
+    if sensitivity.present:
+        grid = Table.grid(padding=(0, 2))
+        grid.add_column(style="bold", no_wrap=True)
+        grid.add_column()
+        grid.add_row("Scan time (UTC)", sensitivity.scan_time or "-")
+        grid.add_row("Top label", sensitivity.top_label or "-")
+        grid.add_row("Information types", sensitivity.information_types or "-")
+        grid.add_row("File types", sensitivity.file_types or "-")
+        parts.append(grid)
+    else:
+        parts.append(Text("no sensitive data reported", style="dim"))
+
+    parts.append(_section("Entities"))
+    if alert.entities:
+        for entity in alert.entities:
+            extra = ""
+            location = entity.fields.get("location")
+            if isinstance(location, dict):
+                bits = [str(location.get(k)) for k in ("city", "countryCode", "asn")
+                        if location.get(k) is not None]
+                extra = f"  ({', '.join(bits)})" if bits else ""
+            parts.append(Text(f"{entity.type}: {entity.summary}{extra}"))
+    else:
+        parts.append(Text("-"))
+
+    parts.append(_section("Remediation"))
+    steps = alert.remediation_steps or ("-",)
+    for number, step in enumerate(steps, start=1):
+        parts.append(Text(f"{number}. {step}" if step != "-" else step))
+
+    parts.append(_section("Extended properties"))
+    if alert.extended_properties:
+        grid = Table.grid(padding=(0, 2))
+        grid.add_column(style="bold")
+        grid.add_column()
+        for key, value in alert.extended_properties.items():
+            grid.add_row(key, value)
+        parts.append(grid)
+    else:
+        parts.append(Text("-"))
+    if alert.alert_uri:
+        parts.append(_section("Portal"))
+        parts.append(Text(alert.alert_uri, overflow="fold", style="dim"))
+    return Group(*parts)

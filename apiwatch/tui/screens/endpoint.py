@@ -1,0 +1,147 @@
+"""Endpoint detail, "resource health": its settings, a Recommendations tab and an Alerts tab."""
+
+from __future__ import annotations
+
+from rich.table import Table
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.containers import VerticalScroll
+from textual.widgets import Static, TabbedContent, TabPane
+
+from ...model import AssessmentStatus
+from .. import format as fmt
+from ..widgets.table import Column, ResourceTable, Row
+from .base import AreaScreen
+
+REC_COLUMNS = [
+    Column("status", "Status", 9),
+    Column("severity", "Severity", 8),
+    Column("name", "Recommendation", 40),
+]
+ALERT_COLUMNS = [
+    Column("time", "Generated", 16),
+    Column("severity", "Severity", 8),
+    Column("status", "Status", 11, priority=1),
+    Column("name", "Alert", 40),
+]
+
+
+class EndpointScreen(AreaScreen):
+    DEFAULT_CSS = """
+    EndpointScreen #settings { height: auto; max-height: 9; padding: 0 1; }
+    EndpointScreen TabbedContent { height: 1fr; }
+    EndpointScreen #rec-detail { height: auto; max-height: 8; padding: 0 1; color: $text-muted; }
+    """
+
+    def __init__(self, endpoint_key: str) -> None:
+        super().__init__()
+        self.endpoint_key = endpoint_key
+
+    def body(self) -> ComposeResult:
+        yield Static(id="settings")
+        with TabbedContent(id="tabs"):
+            with TabPane("Recommendations", id="tab-recs"):
+                yield ResourceTable(REC_COLUMNS, markable=False, id="recs")
+                yield VerticalScroll(Static(id="rec-detail"), id="rec-detail-box")
+            with TabPane("Alerts", id="tab-alerts"):
+                yield ResourceTable(ALERT_COLUMNS, marks=self.watch_app.marks, id="alerts")
+
+    def show_data(self) -> None:
+        views = self.watch_app.views
+        assert views is not None
+        view = views.endpoints_by_key.get(self.endpoint_key)
+        if view is None:
+            self.crumb_title = "(gone)"
+            self.query_one("#settings", Static).update(
+                "This endpoint is no longer in the inventory."
+            )
+            return
+        e = view.endpoint
+        self.crumb_title = view.label
+        grid = Table.grid(padding=(0, 2))
+        grid.add_column(style="bold", no_wrap=True)
+        grid.add_column()
+        grid.add_row("Endpoint", f"{e.method} {e.url_template}  ({e.display_name})")
+        grid.add_row("Health", fmt.health(view.health))
+        api = view.api.display_name if view.api else e.api_name
+        grid.add_row("API", f"{api} on {e.service_name}"
+                     + ("" if view.onboarded else "  — not onboarded to Defender for APIs"))
+        flags = [
+            f"inactive 30d+: {fmt.flag(view.inactive, 'yes')}",
+            f"unauthenticated: {fmt.flag(view.unauthenticated, 'yes')}",
+            f"external traffic: {fmt.flag(view.external, 'yes')}",
+        ]
+        grid.add_row("Observed", "  ".join(flags))
+        insight = view.insight
+        types = ", ".join(insight.sensitive_types) if insight and insight.sensitive_types else (
+            "none" if insight and insight.sensitive_types == () else "unknown")
+        grid.add_row("Sensitive data", types)
+        if insight:
+            grid.add_row("Last called", fmt.when(insight.last_called)
+                         + (f"  · discovered {fmt.when(insight.discovered)}"
+                            if insight.discovered else ""))
+        grid.add_row("Resource", Text(e.id, overflow="fold"))
+        self.query_one("#settings", Static).update(grid)
+
+        self._recs = {r.id: r for r in view.recommendations}
+        rows = [
+            Row(r.id, {"status": _status(r.status), "severity": fmt.severity(r.severity),
+                       "name": r.display_name or r.key},
+                sort={"severity": r.severity.rank}, markable=False)
+            for r in sorted(view.recommendations,
+                            key=lambda r: (r.status is not AssessmentStatus.UNHEALTHY,
+                                           -r.severity.rank))
+        ]
+        self.query_one("#recs", ResourceTable).set_rows(rows)
+        self._show_rec(rows[0].key if rows else None)
+        alert_rows = [
+            Row(a.id, {"time": fmt.when(a.time_generated), "severity": fmt.severity(a.severity),
+                       "status": fmt.status(a.status), "name": a.display_name},
+                sort={"time": a.time_generated, "severity": a.severity.rank})
+            for a in sorted(view.alerts, key=lambda a: a.time_generated or views.snapshot.taken_at,
+                            reverse=True)
+        ]
+        self.query_one("#alerts", ResourceTable).set_rows(alert_rows)
+        tabs = self.query_one(TabbedContent)
+        tabs.get_tab("tab-recs").label = f"Recommendations ({len(rows)})"
+        tabs.get_tab("tab-alerts").label = f"Alerts ({len(alert_rows)})"
+
+    def _show_rec(self, key: str | None) -> None:
+        rec = self._recs.get(key or "") if hasattr(self, "_recs") else None
+        text = Text()
+        if rec is not None:
+            if rec.status_description or rec.cause:
+                text.append("Status: ", style="bold")
+                text.append(" ".join(x for x in (rec.cause, rec.status_description) if x) + "\n")
+            if rec.description:
+                text.append("Why: ", style="bold")
+                text.append(_plain(rec.description) + "\n")
+            if rec.remediation:
+                text.append("Fix: ", style="bold")
+                text.append(_plain(rec.remediation))
+        self.query_one("#rec-detail", Static).update(text)
+
+    def on_data_table_row_highlighted(self, event: ResourceTable.RowHighlighted) -> None:
+        if event.data_table.id == "recs" and event.row_key is not None:
+            self._show_rec(str(event.row_key.value))
+
+    def on_resource_table_opened(self, event: ResourceTable.Opened) -> None:
+        if event.table.id == "alerts":
+            from .alerts import AlertScreen
+
+            self.app.push_screen(AlertScreen(event.key))
+
+
+def _status(status: AssessmentStatus) -> Text:
+    style = {"Unhealthy": "bold red", "Healthy": "green"}.get(status.value, "")
+    label = "n/a" if status is AssessmentStatus.NOT_APPLICABLE else status.value
+    return Text(label, style=style if status.known else "magenta")
+
+
+def _plain(html: str) -> str:
+    """remediationDescription may carry HTML; the terminal shows its text."""
+    import re
+
+    text = re.sub(r"<br\s*/?>|</p>|</li>", "\n", html, flags=re.I)
+    text = re.sub(r"<[^>]+>", "", text)
+    return " ".join(text.split()) if "\n" not in text else text.strip()

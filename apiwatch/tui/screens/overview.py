@@ -1,0 +1,114 @@
+"""Overview area: coverage, risky endpoints, active alerts by severity, riskiest collections,
+and how fresh each source is."""
+
+from __future__ import annotations
+
+from datetime import datetime, timezone
+
+from rich.table import Table
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.containers import Horizontal
+from textual.widgets import Static
+
+from ...model import Severity
+from .. import format as fmt
+from ..widgets.table import Column, ResourceTable, Row
+from .base import AreaScreen
+
+RISK_COLUMNS = [
+    Column("name", "Riskiest collections", 26),
+    Column("risk", "Risk", 4),
+    Column("unauth", "Unauth", 6),
+    Column("external", "Ext", 4, priority=1),
+    Column("sensitive", "Sens", 4, priority=1),
+    Column("alerts", "Alerts", 6, priority=1),
+    Column("label", "Label", 19, priority=2),
+]
+SOURCES = ("subscriptions", "collections", "apim", "assessments", "graph", "alerts",
+           "automations", "logic-apps", "metadata")
+
+
+class OverviewScreen(AreaScreen):
+    crumb_title = "Overview"
+    DEFAULT_CSS = """
+    OverviewScreen #cards { height: auto; }
+    OverviewScreen #cards Static { width: 1fr; height: auto; padding: 0 1; }
+    OverviewScreen #sources { height: auto; padding: 0 1; }
+    """
+
+    def body(self) -> ComposeResult:
+        with Horizontal(id="cards"):
+            yield Static(id="coverage")
+            yield Static(id="alert-counts")
+        yield ResourceTable(RISK_COLUMNS, markable=False, id="riskiest")
+        yield Static(id="sources")
+
+    def show_data(self) -> None:
+        views = self.watch_app.views
+        assert views is not None
+        snap = views.snapshot
+        onboarded = len(snap.collections)
+        gap = len(snap.not_onboarded)
+        endpoints = views.endpoints
+        grid = Table.grid(padding=(0, 1))
+        grid.add_column(justify="right", style="bold")
+        grid.add_column()
+        grid.add_row(f"{onboarded}/{onboarded + gap}", "APIs onboarded")
+        grid.add_row(Text(str(gap), style="bold yellow" if gap else "bold"),
+                     "not onboarded (blind spots)")
+        grid.add_row(str(sum(1 for e in endpoints if e.inactive)), "endpoints inactive 30d+")
+        grid.add_row(str(sum(1 for e in endpoints if e.unauthenticated)), "unauthenticated")
+        grid.add_row(str(sum(1 for e in endpoints if e.external)), "internet-exposed")
+        grid.add_row(str(sum(1 for e in endpoints if e.sensitive)), "with sensitive data")
+        self.query_one("#coverage", Static).update(grid)
+
+        active = [a for a in snap.alerts if a.status.is_open]
+        counts = Table.grid(padding=(0, 1))
+        counts.add_column(justify="right", style="bold")
+        counts.add_column()
+        for sev in (Severity.HIGH, Severity.MEDIUM, Severity.LOW, Severity.INFORMATIONAL):
+            counts.add_row(str(sum(1 for a in active if a.severity is sev)), fmt.severity(sev))
+        odd = sum(1 for a in active if not a.severity.known)
+        if odd:
+            counts.add_row(str(odd), Text("other", style="magenta"))
+        counts.add_row(str(self.watch_app.unseen_alert_count), "new since last look")
+        self.query_one("#alert-counts", Static).update(counts)
+
+        rows = []
+        for c in snap.collections:
+            eps = views.endpoints_by_api.get(c.api_key, ())
+            alerts = sum(e.open_alerts for e in eps)
+            risk = (3 * (c.unauthenticated or 0) + 2 * (c.external or 0)
+                    + 2 * (c.sensitive or 0) + 2 * alerts)
+            rows.append(Row(c.api_key, {
+                "name": c.display_name, "risk": str(risk),
+                "unauth": fmt.count(c.unauthenticated), "external": fmt.count(c.external),
+                "sensitive": fmt.count(c.sensitive), "alerts": str(alerts),
+                "label": c.sensitivity_label or "-",
+            }, sort={"risk": risk}, markable=False))
+        rows.sort(key=lambda r: -int(r.cells["risk"]))
+        self.query_one(ResourceTable).set_rows(rows[:10])
+        self.query_one("#sources", Static).update(self._sources())
+
+    def _sources(self) -> Text:
+        views = self.watch_app.views
+        assert views is not None
+        snap = views.snapshot
+        now = datetime.now(timezone.utc)
+        failing: dict[str, int] = {}
+        for f in snap.failures:
+            failing[f.source] = failing.get(f.source, 0) + 1
+        parts = [Text("Sources ", style="bold")]
+        for source in SOURCES:
+            if source in failing:
+                parts.append(Text(f"{source} ✗{failing[source]} ", style="bold yellow"))
+            else:
+                parts.append(Text(f"{source} ✓ ", style="green"))
+        parts.append(Text(f"· read {fmt.age(snap.taken_at, now)}", style="dim"))
+        return Text.assemble(*parts)
+
+    def on_resource_table_opened(self, event: ResourceTable.Opened) -> None:
+        from .inventory import EndpointsScreen
+
+        self.app.push_screen(EndpointsScreen(api_key=event.key))

@@ -1,0 +1,54 @@
+"""The status line: freshness and health of the data, marks, unseen alerts. Always one line."""
+
+from __future__ import annotations
+
+from datetime import datetime, timezone
+from typing import TYPE_CHECKING, cast
+
+from rich.text import Text
+from textual.widgets import Static
+
+from ..format import age
+
+if TYPE_CHECKING:
+    from ..app import ApiWatchApp
+
+
+class StatusLine(Static):
+    DEFAULT_CSS = """
+    StatusLine { height: 1; padding: 0 1; background: $panel; color: $text-muted; }
+    """
+
+    def on_mount(self) -> None:
+        self.update_status()
+
+    def update_status(self) -> None:
+        app = cast("ApiWatchApp", self.app)
+        parts: list[Text] = []
+        views = app.views
+        if app.loading_error:
+            parts.append(Text(app.loading_error, style="bold red"))
+        elif views is None:
+            parts.append(Text("reading Azure…"))
+        else:
+            snap = views.snapshot
+            now = datetime.now(timezone.utc)
+            parts.append(Text(f"data {age(snap.taken_at, now)}"))
+            failing = {f.subscription_id or "tenant" for f in snap.failures}
+            if failing:
+                parts.append(Text(f"{len(failing)} scope(s) failing", style="bold yellow"))
+            if app.refreshing:
+                parts.append(Text("refreshing…"))
+        if app.marks:
+            parts.append(Text(f"{len(app.marks)} marked", style="bold"))
+        unseen = app.unseen_alert_count
+        if unseen:
+            parts.append(Text(f"{unseen} new alert(s)", style="bold"))
+        line = Text(" · ").join(parts)
+        self.update(line)
+
+
+class Crumb(Static):
+    DEFAULT_CSS = """
+    Crumb { height: 1; padding: 0 1; background: $boost; text-style: bold; }
+    """
