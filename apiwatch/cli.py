@@ -62,7 +62,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.command is None:
             from .tui.app import run_console
 
-            return run_console(config)
+            try:
+                return run_console(config)
+            except ConfigError as exc:
+                print(f"apiwatch: {exc}", file=sys.stderr)
+                return EXIT_USAGE
         return asyncio.run(_headless(args.command, args.json, config))
     except KeyboardInterrupt:
         return 130

@@ -50,9 +50,28 @@ class AzureSettings:
 
 
 @dataclass(frozen=True, slots=True)
+class UiSettings:
+    theme: str = "textual-dark"  # "ansi-dark" / "ansi-light" use the terminal's own colours
+    animations: bool = False
+    refresh_seconds: float = 60.0
+
+
+@dataclass(frozen=True, slots=True)
 class Config:
     azure: AzureSettings = field(default_factory=AzureSettings)
+    ui: UiSettings = field(default_factory=UiSettings)
+    keymap: Mapping[str, str] = field(default_factory=dict)  # binding id -> keys
     source: Path | None = None  # the file read, None for built-in defaults
+
+    def problem(self, table: str | None, key: str, problem: str) -> ConfigError:
+        """A one-line error about a key that only a later layer can judge (keymap ids, themes)."""
+        if self.source is None:
+            return ConfigError(f"{table + '.' if table else ''}{key}: {problem}")
+        try:
+            text = self.source.read_text(encoding="utf-8")
+        except OSError:
+            text = ""
+        return _Checker(text, self.source).fail(table, key, problem)
 
     def with_azure(self, **changes: Any) -> Config:
         return replace(self, azure=replace(self.azure, **changes))
@@ -91,9 +110,11 @@ def parse_config(text: str, path: Path) -> Config:
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(f"{path}: not valid TOML: {exc}") from None
     checker = _Checker(text, path)
-    checker.only_tables(data, {"azure"})
+    checker.only_tables(data, {"azure", "ui", "keymap"})
     azure = checker.azure(data.get("azure", {}))
-    return Config(azure=azure, source=path)
+    ui = checker.ui(data.get("ui", {}))
+    keymap = checker.keymap(data.get("keymap", {}))
+    return Config(azure=azure, ui=ui, keymap=keymap, source=path)
 
 
 _KEY_LINE = re.compile(r"""^\s*(?:"([^"]+)"|'([^']+)'|([A-Za-z0-9_-]+))\s*=""")
@@ -145,6 +166,32 @@ class _Checker:
         if not low <= value <= high:
             raise self.fail(table, key, f"must be between {low:g} and {high:g}, not {value}")
         return value
+
+    def ui(self, table: Mapping[str, Any]) -> UiSettings:
+        t = "ui"
+        known = set(UiSettings.__dataclass_fields__)
+        values: dict[str, Any] = {}
+        for key, value in table.items():
+            if key not in known:
+                raise self.fail(t, key, f"unknown key (known: {', '.join(sorted(known))})")
+            if key == "theme":
+                values[key] = self._string(t, key, value)
+            elif key == "animations":
+                if not isinstance(value, bool):
+                    raise self.fail(t, key, f"must be true or false, not {_kind(value)}")
+                values[key] = value
+            elif key == "refresh_seconds":
+                values[key] = float(self._number(t, key, value, 10, 3600))
+        return UiSettings(**values)
+
+    def keymap(self, table: Mapping[str, Any]) -> dict[str, str]:
+        keymap = {}
+        for key, value in table.items():
+            keys = self._string("keymap", key, value)
+            if not keys.strip():
+                raise self.fail("keymap", key, "needs at least one key, e.g. \"x\" or \"x,ctrl+x\"")
+            keymap[key] = keys
+        return keymap
 
     def azure(self, table: Mapping[str, Any]) -> AzureSettings:
         t = "azure"

@@ -73,13 +73,13 @@ class ApiWatchApp(App[int]):
         config: Config,
         *,
         loader: Loader | None = None,
-        refresh_seconds: float = 60.0,
+        refresh_seconds: float | None = None,
         clock: Callable[[], datetime] = lambda: datetime.now(timezone.utc),
     ) -> None:
         super().__init__()
         self.config = config
         self.loader = loader
-        self.refresh_seconds = refresh_seconds
+        self.refresh_seconds = refresh_seconds or config.ui.refresh_seconds
         self.clock = clock
         self.views: Views | None = None
         self.version = 0
@@ -87,8 +87,12 @@ class ApiWatchApp(App[int]):
         self.seen_alerts: set[str] | None = None  # None until the first read: nothing is new
         self.refreshing = False
         self.loading_error: str | None = None
-        self.animation_level = "none"  # nothing moves unless asked for
+        # Nothing moves unless asked for: animations cost frames on a slow SSH link.
+        self.animation_level = "full" if config.ui.animations else "none"
         self._session = None
+        self.theme = config.ui.theme
+        if config.keymap:
+            self.set_keymap(dict(config.keymap))
 
     # -- lifecycle --------------------------------------------------------------------------
     def on_mount(self) -> None:
@@ -183,6 +187,12 @@ class ApiWatchApp(App[int]):
         unseen = self.unseen_alert_count
         self.title = f"apiwatch ({unseen} new)" if unseen else "apiwatch"
 
+    @classmethod
+    def available_theme_names(cls) -> set[str]:
+        from textual.theme import BUILTIN_THEMES
+
+        return set(BUILTIN_THEMES)
+
     # -- navigation -------------------------------------------------------------------------
     def action_area(self, area: str) -> None:
         if self.current_mode != area:
@@ -209,7 +219,35 @@ class ApiWatchApp(App[int]):
         self.push_screen(AlertScreen(alert_id))
 
 
+def binding_ids() -> set[str]:
+    from textual.widgets import DataTable
+
+    from .screens.help import HelpScreen
+    from .widgets.table import ResourceTable
+
+    ids = set()
+    for owner in (ApiWatchApp, AreaScreen, ResourceTable, DataTable, HelpScreen):
+        for binding in owner.BINDINGS:
+            if isinstance(binding, Binding) and binding.id:
+                ids.add(binding.id)
+    return ids
+
+
+def check_config(config: Config) -> None:
+    """Judge what only the console knows: theme names and binding ids (raises ConfigError)."""
+    known = binding_ids()
+    for binding_id in config.keymap:
+        if binding_id not in known:
+            raise config.problem("keymap", binding_id,
+                                 "unknown binding id (press ? in the console to see them)")
+    themes = ApiWatchApp.available_theme_names()
+    if config.ui.theme not in themes:
+        raise config.problem("ui", "theme", f"unknown theme {config.ui.theme!r} "
+                             f"(try one of: {', '.join(sorted(themes))})")
+
+
 def run_console(config: Config) -> int:
+    check_config(config)
     app = ApiWatchApp(config)
     app.run()
     return app.return_code or 0

@@ -19,7 +19,7 @@ ALERT_COLUMNS = [
     Column("time", "Generated", 8),
     Column("severity", "Sev", 6),
     Column("status", "Status", 11, priority=1),
-    Column("name", "Alert", 34),
+    Column("name", "Alert", 26, flex=True),
     Column("entity", "Resource", 18, priority=2),
     Column("subscription", "Subscription", 16, priority=4),
     Column("type", "Type", 28, priority=5),

@@ -11,7 +11,7 @@ from .base import AreaScreen
 AUDIT_COLUMNS = [
     Column("time", "When", 16),
     Column("action", "Action", 16),
-    Column("target", "Resources", 24),
+    Column("target", "Resources", 24, flex=True),
     Column("outcome", "Outcome", 12),
 ]
 

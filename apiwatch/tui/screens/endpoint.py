@@ -16,13 +16,13 @@ from .base import AreaScreen
 REC_COLUMNS = [
     Column("status", "Status", 9),
     Column("severity", "Severity", 8),
-    Column("name", "Recommendation", 40),
+    Column("name", "Recommendation", 30, flex=True),
 ]
 ALERT_COLUMNS = [
     Column("time", "Generated", 16),
     Column("severity", "Severity", 8),
     Column("status", "Status", 11, priority=1),
-    Column("name", "Alert", 40),
+    Column("name", "Alert", 30, flex=True),
 ]
 
 
@@ -80,7 +80,7 @@ class EndpointScreen(AreaScreen):
             grid.add_row("Last called", fmt.when(insight.last_called)
                          + (f"  · discovered {fmt.when(insight.discovered)}"
                             if insight.discovered else ""))
-        grid.add_row("Resource", Text(e.id, overflow="fold"))
+        grid.add_row("Resource", Text(e.id, overflow="ellipsis", no_wrap=True))
         self.query_one("#settings", Static).update(grid)
 
         self._recs = {r.id: r for r in view.recommendations}

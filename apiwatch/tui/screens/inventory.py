@@ -11,7 +11,7 @@ from ..widgets.table import Column, ResourceTable, Row
 from .base import AreaScreen
 
 COLLECTION_COLUMNS = [
-    Column("name", "Collection", 26),
+    Column("name", "Collection", 26, flex=True),
     Column("endpoints", "Eps", 4),
     Column("unauth", "Unauth", 6),
     Column("external", "Ext", 4, priority=1),
@@ -25,7 +25,7 @@ COLLECTION_COLUMNS = [
 
 ENDPOINT_COLUMNS = [
     Column("method", "Method", 6),
-    Column("path", "Path", 24),
+    Column("path", "Path", 20, flex=True),
     Column("health", "Health", 9),
     Column("unauth", "Unauth", 6, priority=1),
     Column("external", "Ext", 4, priority=1),

@@ -3,8 +3,6 @@ and how fresh each source is."""
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
-
 from rich.table import Table
 from rich.text import Text
 from textual.app import ComposeResult
@@ -17,7 +15,7 @@ from ..widgets.table import Column, ResourceTable, Row
 from .base import AreaScreen
 
 RISK_COLUMNS = [
-    Column("name", "Riskiest collections", 26),
+    Column("name", "Riskiest collections", 26, flex=True),
     Column("risk", "Risk", 4),
     Column("unauth", "Unauth", 6),
     Column("external", "Ext", 4, priority=1),
@@ -25,8 +23,6 @@ RISK_COLUMNS = [
     Column("alerts", "Alerts", 6, priority=1),
     Column("label", "Label", 19, priority=2),
 ]
-SOURCES = ("subscriptions", "collections", "apim", "assessments", "graph", "alerts",
-           "automations", "logic-apps", "metadata")
 
 
 class OverviewScreen(AreaScreen):
@@ -92,21 +88,23 @@ class OverviewScreen(AreaScreen):
         self.query_one("#sources", Static).update(self._sources())
 
     def _sources(self) -> Text:
+        """Freshness, then one line per failing scope naming the sources it costs."""
         views = self.watch_app.views
         assert views is not None
         snap = views.snapshot
-        now = datetime.now(timezone.utc)
-        failing: dict[str, int] = {}
+        names = {s.subscription_id: s.label for s in snap.subscriptions}
+        read = fmt.age(snap.taken_at, self.watch_app.clock())
+        text = Text.assemble(("Data ", "bold"), f"read {read}")
+        groups: dict[tuple[str | None, str], list[str]] = {}
         for f in snap.failures:
-            failing[f.source] = failing.get(f.source, 0) + 1
-        parts = [Text("Sources ", style="bold")]
-        for source in SOURCES:
-            if source in failing:
-                parts.append(Text(f"{source} ✗{failing[source]} ", style="bold yellow"))
-            else:
-                parts.append(Text(f"{source} ✓ ", style="green"))
-        parts.append(Text(f"· read {fmt.age(snap.taken_at, now)}", style="dim"))
-        return Text.assemble(*parts)
+            groups.setdefault((f.subscription_id, f.message), []).append(f.source)
+        if not groups:
+            text.append(" · every source ok", style="green")
+        for (sub, message), sources in groups.items():
+            scope = names.get(sub or "", sub) or "tenant"
+            text.append(f"\n✗ {scope}: ", style="bold yellow")
+            text.append(f"{message} ({', '.join(sorted(set(sources)))})")
+        return text
 
     def on_resource_table_opened(self, event: ResourceTable.Opened) -> None:
         from .inventory import EndpointsScreen

@@ -13,10 +13,10 @@ REC_COLUMNS = [
     Column("unhealthy", "Unhealthy", 9),
     Column("healthy", "Healthy", 7, priority=1),
     Column("severity", "Severity", 8),
-    Column("name", "Recommendation", 48),
+    Column("name", "Recommendation", 30, flex=True),
 ]
 RESOURCE_COLUMNS = [
-    Column("resource", "Resource", 34),
+    Column("resource", "Resource", 24, flex=True),
     Column("type", "Type", 10),
     Column("cause", "Cause", 18, priority=1),
     Column("api", "API / service", 20, priority=2),

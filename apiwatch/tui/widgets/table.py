@@ -4,7 +4,7 @@ keyboard sorting and marks, keeping the cursor on the same resource across refre
 from __future__ import annotations
 
 from collections.abc import Callable, Hashable, Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from rich.text import Text
@@ -25,6 +25,7 @@ class Column:
     width: int
     priority: int = 0  # 0 = essential, always shown; higher numbers give way first
     sortable: bool = True
+    flex: bool = False  # takes the width left over once the columns that fit are placed
 
 
 @dataclass(frozen=True, slots=True)
@@ -108,7 +109,16 @@ class ResourceTable(DataTable):
             if col.priority == 0 or used + cost <= budget:
                 chosen.add(col.key)
                 used += cost
-        return [c for c in self.spec if c.key in chosen]
+        spare = max(budget - used, 0)
+        fitted = []
+        for col in self.spec:
+            if col.key not in chosen:
+                continue
+            if col.flex and spare:
+                col = replace(col, width=col.width + spare)
+                spare = 0
+            fitted.append(col)
+        return fitted
 
     def on_resize(self, event: events.Resize) -> None:
         if event.size.width != self._width:
