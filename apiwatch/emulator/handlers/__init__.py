@@ -1,0 +1,16 @@
+"""ARM request handlers, one module per resource provider, and the combined route table."""
+
+from __future__ import annotations
+
+from ..routing import Route
+from . import apim, graph, logic, security, subscriptions
+
+
+def all_routes() -> list[Route]:
+    return [
+        *subscriptions.ROUTES,
+        *security.ROUTES,
+        *apim.ROUTES,
+        *logic.ROUTES,
+        *graph.ROUTES,
+    ]

@@ -1,0 +1,44 @@
+"""The state one running emulator shares with its request handlers."""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import hmac
+import random
+from dataclasses import dataclass, field
+
+from .changes import TenantChanges
+from .config import EmulatorConfig
+from .faults import Faults
+from .requestlog import RequestLog
+from .tenant import Tenant
+
+
+@dataclass
+class ServerState:
+    config: EmulatorConfig
+    tenant: Tenant
+    changes: TenantChanges
+    token: str
+    secret: bytes
+    faults: Faults = field(default_factory=Faults)
+    requests: RequestLog = field(default_factory=RequestLog)
+    rng: random.Random = field(default_factory=random.Random)
+    # Operation id -> monotonic time at which that simulate LRO reports completion.
+    simulations: dict[str, float] = field(default_factory=dict)
+
+    def sign(self, path: str) -> str:
+        """The SAS-like signature of a workflow callback path: the URL's only credential."""
+        digest = hmac.new(self.secret, path.encode(), hashlib.sha256).digest()
+        return base64.urlsafe_b64encode(digest).decode().rstrip("=")
+
+    def retry_after(self, remaining: float) -> str:
+        """Seconds to wait, rounded up to whole seconds unless the configuration is sub-second.
+
+        Real ARM sends integers; a fractional value (azure-core parses floats) lets fast test
+        configurations poll quickly instead of waiting a whole second per poll.
+        """
+        if self.config.lro_seconds >= 1:
+            return str(max(1, int(-(-remaining // 1))))
+        return f"{max(0.05, remaining):.2f}"

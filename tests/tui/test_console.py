@@ -1,0 +1,328 @@
+"""The console driven with the keyboard, as an on-call engineer would."""
+
+from __future__ import annotations
+
+import os
+import signal
+from dataclasses import replace
+
+from rich.console import Console
+from rich.text import Text
+
+from apiwatch.config import Config, UiSettings
+from apiwatch.store.queries import POSTURE_QUERIES
+from apiwatch.store.views import Views
+from apiwatch.tui.screens.alerts import AlertScreen, AlertsScreen
+from apiwatch.tui.screens.endpoint import EndpointScreen
+from apiwatch.tui.screens.help import HelpScreen
+from apiwatch.tui.screens.inventory import CollectionsScreen, EndpointsScreen
+from apiwatch.tui.screens.recommendations import UnhealthyScreen
+from apiwatch.tui.widgets.status import Crumb, StatusLine
+from apiwatch.tui.widgets.table import ResourceTable
+
+from .conftest import make_app, ready
+
+
+def crumb(app) -> str:
+    return str(app.screen.query_one(Crumb).content)
+
+
+def status(app) -> str:
+    content = app.screen.query_one(StatusLine).content
+    return content.plain if isinstance(content, Text) else str(content)
+
+
+def table(app, selector: str | None = None) -> ResourceTable:
+    return app.screen.query_one(selector or ResourceTable)
+
+
+def cell_text(value) -> str:
+    return value.plain if isinstance(value, Text) else str(value)
+
+
+async def test_number_keys_switch_areas_each_with_its_own_stack(demo_snapshot):
+    app = make_app(demo_snapshot)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await ready(pilot)
+        assert crumb(app) == "Overview"
+        for key, title in [("2", "Collections"), ("3", "Alerts"), ("4", "Recommendations"),
+                           ("5", "Audit"), ("1", "Overview")]:
+            await pilot.press(key)
+            await pilot.pause()
+            assert crumb(app) == title
+        await pilot.press("2", "enter")
+        await pilot.pause()
+        assert isinstance(app.screen, EndpointsScreen)
+        await pilot.press("3")
+        await pilot.pause()
+        assert isinstance(app.screen, AlertsScreen)
+        await pilot.press("2")  # back in Collections: its stack was kept
+        await pilot.pause()
+        assert isinstance(app.screen, EndpointsScreen)
+
+
+async def test_collections_list_every_collection_and_the_not_onboarded(demo_snapshot):
+    app = make_app(demo_snapshot)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await ready(pilot)
+        await pilot.press("2")
+        await pilot.pause()
+        rows = table(app).visible_rows
+        keys = {r.key for r in rows}
+        assert {c.api_key for c in demo_snapshot.collections} <= keys
+        gap = [r for r in rows if r.key in {a.key for a in demo_snapshot.not_onboarded}]
+        assert gap and all("not onboarded" in cell_text(r.cells["name"]) for r in gap)
+
+
+async def test_drill_down_collection_endpoint_detail_and_back(demo_snapshot):
+    app = make_app(demo_snapshot)
+    views = Views(demo_snapshot)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await ready(pilot)
+        await pilot.press("2")
+        await pilot.pause()
+        first = table(app).visible_rows[0]
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, EndpointsScreen)
+        endpoints = table(app).visible_rows
+        assert {r.key for r in endpoints} == {e.endpoint.key for e in views.endpoints_by_api[first.key]}
+        assert crumb(app).startswith("Collections › ")
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, EndpointScreen)
+        view = views.endpoints_by_key[endpoints[0].key]
+        assert crumb(app).endswith(view.label)
+        recs = table(app, "#recs").visible_rows
+        assert {r.key for r in recs} == {r.id for r in view.recommendations}
+        await pilot.press("escape", "escape")
+        await pilot.pause()
+        assert isinstance(app.screen, CollectionsScreen)
+
+
+async def test_alerts_newest_first_and_detail_shows_context(demo_snapshot):
+    app = make_app(demo_snapshot)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await ready(pilot)
+        await pilot.press("3")
+        await pilot.pause()
+        rows = table(app).visible_rows
+        times = [a.time_generated for a in sorted(demo_snapshot.alerts, key=lambda a: a.time_generated, reverse=True)]
+        by_id = {a.id: a for a in demo_snapshot.alerts}
+        assert [by_id[r.key].time_generated for r in rows] == times
+        with_context = next(i for i, r in enumerate(rows) if by_id[r.key].sensitivity.present)
+        table(app).move_cursor(row=with_context)
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, AlertScreen)
+        console = Console(width=100, record=True)
+        console.print(app.screen.query_one("#alert").content)
+        out = console.export_text()
+        alert = by_id[rows[with_context].key]
+        for needle in ("Description", "MITRE tactics", "Sensitivity context", "Entities",
+                       "Remediation", "Extended properties", alert.sensitivity.top_label,
+                       *alert.tactics):
+            assert needle in out
+
+
+async def test_new_alerts_are_marked_until_looked_at(demo_snapshot):
+    latest = max(demo_snapshot.alerts, key=lambda a: a.time_generated)
+    earlier = replace(demo_snapshot, alerts=tuple(a for a in demo_snapshot.alerts if a is not latest))
+    app = make_app([earlier, demo_snapshot])
+    async with app.run_test(size=(80, 24)) as pilot:
+        await ready(pilot)
+        assert app.unseen_alert_count == 0  # the first read is the baseline
+        await pilot.press("r")
+        await ready(pilot)
+        assert app.unseen_alerts() == {latest.id}
+        assert "1 new alert" in status(app)
+        assert app.title == "apiwatch (1 new)"
+        await pilot.press("3")
+        await pilot.pause()
+        top = table(app).visible_rows[0]
+        assert top.key == latest.id and cell_text(top.cells["new"]) == "new"
+        await pilot.press("1")  # leaving the list counts as having looked
+        await pilot.pause()
+        assert app.unseen_alert_count == 0
+
+
+async def test_recommendation_to_unhealthy_resources_to_endpoint(demo_snapshot):
+    app = make_app(demo_snapshot)
+    views = Views(demo_snapshot)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await ready(pilot)
+        await pilot.press("4")
+        await pilot.pause()
+        rows = table(app).visible_rows
+        assert [r.key for r in rows] == [v.key for v in views.recommendations]
+        target = next(i for i, v in enumerate(views.recommendations)
+                      if v.key == "91af2040-7874-4659-abf0-578e1f8d07dc")
+        table(app).move_cursor(row=target)
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, UnhealthyScreen)
+        unhealthy = views.recommendations[target].unhealthy
+        assert {r.key for r in table(app).visible_rows} == {u.resource_key for u in unhealthy}
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, EndpointScreen)
+        assert crumb(app).startswith("Recommendations › API endpoints in Azure API Management should be authenticated › ")
+
+
+async def test_filter_inverts_and_clears(demo_snapshot):
+    app = make_app(demo_snapshot)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await ready(pilot)
+        await pilot.press("2")
+        await pilot.pause()
+        total = len(table(app).visible_rows)
+        name = cell_text(table(app).visible_rows[0].cells["name"])
+        word = name.split()[0].lower()
+        await pilot.press("slash", *word)
+        await pilot.pause()
+        kept = table(app).visible_rows
+        assert kept and all(word in " ".join(r.text()).lower() for r in kept)
+        await pilot.press("home")
+        app.screen.query_one("#filter").value = "!" + word
+        await pilot.pause()
+        inverted = table(app).visible_rows
+        assert len(inverted) == total - len(kept)
+        assert all(word not in " ".join(r.text()).lower() for r in inverted)
+        await pilot.press("enter", "escape")
+        await pilot.pause()
+        assert len(table(app).visible_rows) == total
+        assert isinstance(app.screen, CollectionsScreen)
+
+
+async def test_sort_by_column_from_the_keyboard(demo_snapshot):
+    app = make_app(demo_snapshot)
+    async with app.run_test(size=(120, 30)) as pilot:
+        await ready(pilot)
+        await pilot.press("2", "s")
+        await pilot.pause()
+        names = [cell_text(r.cells["name"]).casefold() for r in table(app).visible_rows]
+        assert names == sorted(names)
+        await pilot.press("S")
+        await pilot.pause()
+        names = [cell_text(r.cells["name"]).casefold() for r in table(app).visible_rows]
+        assert names == sorted(names, reverse=True)
+        await pilot.press("S", "s")  # next column: endpoint counts, numerically
+        await pilot.pause()
+        counts = [r.sort.get("endpoints") for r in table(app).visible_rows if r.sort.get("endpoints") is not None]
+        assert counts == sorted(counts)
+
+
+async def test_marks_are_shown_counted_and_kept_across_screens(demo_snapshot):
+    app = make_app(demo_snapshot)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await ready(pilot)
+        await pilot.press("2", "enter")
+        await pilot.pause()
+        first, second = table(app).visible_rows[:2]
+        await pilot.press("space", "space")
+        await pilot.pause()
+        assert app.marks == {first.key, second.key}
+        assert "2 marked" in status(app)
+        assert table(app).get_cell(first.key, "__mark") == "●"
+        await pilot.press("escape", "3")
+        await pilot.pause()
+        assert "2 marked" in status(app)
+        await pilot.press("2", "enter")  # the same collection's endpoints, marks still shown
+        await pilot.pause()
+        assert table(app).get_cell(first.key, "__mark") == "●"
+        table(app).move_cursor(row=0)
+        await pilot.press("space")  # unmark the first again
+        await pilot.pause()
+        assert app.marks == {second.key}
+        assert table(app).get_cell(first.key, "__mark") == " "
+
+
+async def test_command_palette_jumps_to_an_endpoint(demo_snapshot):
+    app = make_app(demo_snapshot)
+    views = Views(demo_snapshot)
+    target = views.endpoints[0]
+    async with app.run_test(size=(100, 30)) as pilot:
+        await ready(pilot)
+        await pilot.press("ctrl+p")
+        await pilot.pause()
+        await pilot.press(*f"Endpoint: {target.label}")
+        await pilot.pause(0.5)
+        await pilot.press("enter")
+        await pilot.pause(0.2)
+        assert isinstance(app.screen, EndpointScreen)
+        assert app.current_mode == "collections"
+        assert crumb(app).endswith(target.label)
+
+
+async def test_posture_queries_one_key_each(demo_snapshot):
+    views = Views(demo_snapshot)
+    app = make_app(demo_snapshot)
+    keys = {"exposed-unauth-sensitive": "e", "unauth-sensitive-no-vnet": "v",
+            "unencrypted-unauth": "u", "inactive": "i"}
+    async with app.run_test(size=(80, 24)) as pilot:
+        await ready(pilot)
+        found_any = False
+        for query in POSTURE_QUERIES:
+            await pilot.press(keys[query.id])
+            await pilot.pause()
+            assert crumb(app).endswith(query.title)
+            expected = {e.endpoint.key for e in query.run(views.endpoints)}
+            assert {r.key for r in table(app).visible_rows} == expected
+            found_any = found_any or bool(expected)
+            await pilot.press("escape")
+            await pilot.pause()
+        assert found_any
+
+
+async def test_help_lists_keys_with_binding_ids(demo_snapshot):
+    app = make_app(demo_snapshot)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await ready(pilot)
+        await pilot.press("2", "question_mark")
+        await pilot.pause()
+        assert isinstance(app.screen, HelpScreen)
+        ids = {b.id for _, b in app.screen.bindings}
+        assert {"table.mark", "screen.filter", "app.quit", "area.alerts"} <= ids
+        await pilot.press("escape")
+        await pilot.pause()
+        assert isinstance(app.screen, CollectionsScreen)
+
+
+async def test_keymap_remaps_a_binding(demo_snapshot):
+    config = Config(keymap={"area.alerts": "a"})
+    app = make_app(demo_snapshot, config)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await ready(pilot)
+        await pilot.press("a")
+        await pilot.pause()
+        assert isinstance(app.screen, AlertsScreen)
+
+
+async def test_q_quits(demo_snapshot):
+    app = make_app(demo_snapshot)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await ready(pilot)
+        await pilot.press("q")
+        await pilot.pause()
+    assert app.return_code == 0
+
+
+async def test_hangup_exits(demo_snapshot):
+    app = make_app(demo_snapshot)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await ready(pilot)
+        os.kill(os.getpid(), signal.SIGHUP)
+        await pilot.pause(0.2)
+        assert app._exit  # the app is on its way out without any key pressed
+    assert app.return_code == 0
+
+
+async def test_narrow_terminal_keeps_essential_columns(demo_snapshot):
+    app = make_app(demo_snapshot, Config(ui=UiSettings()))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await ready(pilot)
+        await pilot.press("2", "enter")
+        await pilot.pause()
+        shown = {c.key for c in table(app)._shown}
+        assert {"method", "path", "health"} <= shown
+        assert "name" not in shown  # the operation name gives way first
