@@ -83,6 +83,7 @@ def service(svc: ApimService) -> dict[str, Any]:
             "targetProvisioningState": "",
             "createdAtUtc": iso7(svc.created),
             "gatewayUrl": svc.gateway_url,
+            "gatewayRegionalUrl": f"https://{stem}-{svc.location}-01.regional.azure-api.net",
             "portalUrl": f"https://{stem}.portal.azure-api.net",
             "developerPortalUrl": f"https://{stem}.developer.azure-api.net",
             "managementApiUrl": f"https://{stem}.management.azure-api.net",
@@ -101,8 +102,20 @@ def service(svc: ApimService) -> dict[str, Any]:
             "disableGateway": False,
             "apiVersionConstraint": {"minApiVersion": "2019-12-01"},
             "publicNetworkAccess": svc.public_network_access,
+            "customProperties": {
+                "Microsoft.WindowsAzure.ApiManagement.Gateway.Security.Protocols.Tls10": "False",
+                "Microsoft.WindowsAzure.ApiManagement.Gateway.Security.Protocols.Tls11": "False",
+            },
         },
         "sku": {"name": svc.sku_name, "capacity": svc.sku_capacity},
+        "systemData": {
+            "createdBy": "platform-team@contoso.com",
+            "createdByType": "User",
+            "createdAt": iso7(svc.created),
+            "lastModifiedBy": "platform-team@contoso.com",
+            "lastModifiedByType": "User",
+            "lastModifiedAt": iso7(svc.created),
+        },
     }
 
 
@@ -265,6 +278,7 @@ def metadata(entry: MetadataEntry, scope: str = "") -> dict[str, Any]:
         "implementationEffort": entry.implementation_effort,
         "threats": list(entry.threats),
         "assessmentType": "BuiltIn",
+        "preview": False,
     }
     if entry.policy_definition_id:
         props["policyDefinitionId"] = entry.policy_definition_id
@@ -372,6 +386,13 @@ def workflow(wf: Workflow) -> dict[str, Any]:
                 "outputs": {},
             },
             "parameters": {},
+            "endpointsConfiguration": {
+                "workflow": {
+                    "outgoingIpAddresses": [{"address": "13.84.159.168"}],
+                    "accessEndpointIpAddresses": [{"address": "104.210.153.89"}],
+                },
+                "connector": {"outgoingIpAddresses": [{"address": "40.84.145.61"}]},
+            },
         },
     }
 

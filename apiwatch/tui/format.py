@@ -44,14 +44,18 @@ def count(value: int | None) -> str:
     return "?" if value is None else str(value)
 
 
-def when(value: datetime | None, now: datetime | None = None) -> str:
+def when(value: datetime | None) -> str:
+    """Compact absolute UTC time for lists: the same on every screen and every clock."""
     if value is None:
         return "-"
-    now = now or datetime.now(timezone.utc)
-    local = value.astimezone(timezone.utc)
-    if (now - local).days < 1 and local.date() == now.date():
-        return local.strftime("%H:%M:%S")
-    return local.strftime("%Y-%m-%d %H:%M")
+    return value.astimezone(timezone.utc).strftime("%m-%d %H:%M")
+
+
+def stamp(value: datetime | None) -> str:
+    """Full UTC time for detail views."""
+    if value is None:
+        return "-"
+    return value.astimezone(timezone.utc).strftime("%Y-%m-%d %H:%M:%S UTC")
 
 
 def age(value: datetime | None, now: datetime | None = None) -> str:

@@ -16,7 +16,7 @@ from .base import AreaScreen
 
 ALERT_COLUMNS = [
     Column("new", "", 3, sortable=False),
-    Column("time", "Generated", 8),
+    Column("time", "Generated", 11),
     Column("severity", "Sev", 6),
     Column("status", "Status", 11, priority=1),
     Column("name", "Alert", 26, flex=True),
@@ -105,8 +105,8 @@ def render_alert(alert: Alert, views) -> Group:
     head.add_row("Severity", fmt.severity(alert.severity))
     head.add_row("Status", fmt.status(alert.status))
     head.add_row("Type", alert.alert_type)
-    head.add_row("Generated", fmt.when(alert.time_generated))
-    head.add_row("Activity", f"{fmt.when(alert.start_time)} → {fmt.when(alert.end_time)}")
+    head.add_row("Generated", fmt.stamp(alert.time_generated))
+    head.add_row("Activity", f"{fmt.stamp(alert.start_time)} → {fmt.stamp(alert.end_time)}")
     head.add_row("MITRE tactics", ", ".join(alert.tactics) or "-")
     if alert.techniques:
         head.add_row("Techniques", ", ".join(alert.techniques + alert.sub_techniques))

@@ -19,7 +19,7 @@ REC_COLUMNS = [
     Column("name", "Recommendation", 30, flex=True),
 ]
 ALERT_COLUMNS = [
-    Column("time", "Generated", 16),
+    Column("time", "Generated", 11),
     Column("severity", "Severity", 8),
     Column("status", "Status", 11, priority=1),
     Column("name", "Alert", 30, flex=True),
@@ -77,8 +77,8 @@ class EndpointScreen(AreaScreen):
             "none" if insight and insight.sensitive_types == () else "unknown")
         grid.add_row("Sensitive data", types)
         if insight:
-            grid.add_row("Last called", fmt.when(insight.last_called)
-                         + (f"  · discovered {fmt.when(insight.discovered)}"
+            grid.add_row("Last called", fmt.stamp(insight.last_called)
+                         + (f"  · discovered {fmt.stamp(insight.discovered)}"
                             if insight.discovered else ""))
         grid.add_row("Resource", Text(e.id, overflow="ellipsis", no_wrap=True))
         self.query_one("#settings", Static).update(grid)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
 from typing import TYPE_CHECKING, cast
 
 from rich.text import Text
@@ -32,7 +31,7 @@ class StatusLine(Static):
             parts.append(Text("reading Azure…"))
         else:
             snap = views.snapshot
-            now = datetime.now(timezone.utc)
+            now = app.clock()
             parts.append(Text(f"data {age(snap.taken_at, now)}"))
             failing = {f.subscription_id or "tenant" for f in snap.failures}
             if failing:
