@@ -110,7 +110,10 @@ def render_alert(alert: Alert, views) -> Group:
     head.add_row("MITRE tactics", ", ".join(alert.tactics) or "-")
     if alert.techniques:
         head.add_row("Techniques", ", ".join(alert.techniques + alert.sub_techniques))
-    head.add_row("Subscription", alert.subscription_id)
+    names = {s.subscription_id: s.display_name for s in views.snapshot.subscriptions}
+    name = names.get(alert.subscription_id)
+    head.add_row("Subscription", f"{name} ({alert.subscription_id})" if name
+                 else alert.subscription_id)
     parts: list = [head, _section("Description"), Text(alert.description or "-")]
 
     parts.append(_section("Affected resource"))

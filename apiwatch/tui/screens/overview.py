@@ -30,7 +30,7 @@ class OverviewScreen(AreaScreen):
     DEFAULT_CSS = """
     OverviewScreen #cards { height: auto; }
     OverviewScreen #cards Static { width: 1fr; height: auto; padding: 0 1; }
-    OverviewScreen #sources { height: auto; padding: 0 1; }
+    OverviewScreen #sources { height: auto; max-height: 5; padding: 0 1; }
     """
 
     def body(self) -> ComposeResult:
@@ -95,15 +95,19 @@ class OverviewScreen(AreaScreen):
         names = {s.subscription_id: s.label for s in snap.subscriptions}
         read = fmt.age(snap.taken_at, self.watch_app.clock())
         text = Text.assemble(("Data ", "bold"), f"read {read}")
-        groups: dict[tuple[str | None, str], list[str]] = {}
+        # One line per failing scope and kind of error; the full messages are in the CLI's stderr.
+        groups: dict[tuple[str | None, str], set[str]] = {}
         for f in snap.failures:
-            groups.setdefault((f.subscription_id, f.message), []).append(f.source)
+            kind = f"HTTP {f.status} {f.code or ''}".strip() if f.status else (f.code or f.message)
+            groups.setdefault((f.subscription_id, kind), set()).add(f.source)
         if not groups:
             text.append(" · every source ok", style="green")
-        for (sub, message), sources in groups.items():
+        for (sub, kind), sources in list(groups.items())[:3]:
             scope = names.get(sub or "", sub) or "tenant"
             text.append(f"\n✗ {scope}: ", style="bold yellow")
-            text.append(f"{message} ({', '.join(sorted(set(sources)))})")
+            text.append(f"{kind} · {', '.join(sorted(sources))}")
+        if len(groups) > 3:
+            text.append(f"\n… and {len(groups) - 3} more failing scopes", style="yellow")
         return text
 
     def on_resource_table_opened(self, event: ResourceTable.Opened) -> None:
