@@ -23,5 +23,8 @@ lint: $(STAMP)
 test: lint
 	$(VENV)/bin/python -m pytest
 
+screenshots: $(STAMP)
+	$(VENV)/bin/python screenshots/generate.py
+
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache

@@ -30,7 +30,9 @@ class HelpScreen(ModalScreen[None]):
         table.add_column("Does")
         table.add_column("Binding id", style="dim", no_wrap=True)
         seen: set[str] = set()
-        for key, binding in self.bindings:
+        # The console's own keys (those with ids) first; the table's cursor keys after them.
+        ordered = sorted(self.bindings, key=lambda kb: kb[1].id is None)
+        for key, binding in ordered:
             ident = binding.id or binding.action
             if ident in seen or (not binding.description and not binding.id):
                 continue

@@ -23,6 +23,11 @@ RESOURCE_COLUMNS = [
 ]
 
 
+# What Defender's resource types are called on screen.
+_KINDS = {"operations": "endpoint", "apis": "API", "service": "APIM", "backends": "backend",
+          "subscriptions": "APIM key", "namedvalues": "named value", "tenant": "APIM access"}
+
+
 class RecommendationsScreen(AreaScreen):
     crumb_title = "Recommendations"
 
@@ -65,6 +70,7 @@ class UnhealthyScreen(AreaScreen):
             arm = ArmId.parse(rec.resource_id)
             endpoint = views.endpoints_by_key.get(rec.resource_key)
             kind = arm.resource_type.rsplit("/", 1)[-1]
+            kind = _KINDS.get(kind.lower(), kind)
             label = endpoint.label if endpoint else arm.name
             api = (endpoint.api.display_name if endpoint and endpoint.api
                    else arm.name_of("apis") or arm.name_of("Microsoft.ApiManagement/service"))
