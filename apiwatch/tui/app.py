@@ -220,13 +220,11 @@ class ApiWatchApp(App[int]):
 
 
 def binding_ids() -> set[str]:
-    from textual.widgets import DataTable
-
     from .screens.help import HelpScreen
     from .widgets.table import ResourceTable
 
     ids = set()
-    for owner in (ApiWatchApp, AreaScreen, ResourceTable, DataTable, HelpScreen):
+    for owner in (ApiWatchApp, AreaScreen, ResourceTable, HelpScreen):
         for binding in owner.BINDINGS:
             if isinstance(binding, Binding) and binding.id:
                 ids.add(binding.id)

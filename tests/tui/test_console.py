@@ -6,6 +6,7 @@ import os
 import signal
 from dataclasses import replace
 
+import pytest
 from rich.console import Console
 from rich.text import Text
 
@@ -298,13 +299,28 @@ async def test_keymap_remaps_a_binding(demo_snapshot):
         assert isinstance(app.screen, AlertsScreen)
 
 
-async def test_q_quits(demo_snapshot):
+@pytest.mark.parametrize("key", ["q", "ctrl+c"])
+async def test_quit_keys(demo_snapshot, key):
     app = make_app(demo_snapshot)
     async with app.run_test(size=(80, 24)) as pilot:
         await ready(pilot)
-        await pilot.press("q")
+        await pilot.press("2", "enter")
+        await pilot.press(key)
         await pilot.pause()
+        assert app._exit
     assert app.return_code == 0
+
+
+async def test_vi_keys_move_the_cursor(demo_snapshot):
+    app = make_app(demo_snapshot)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await ready(pilot)
+        await pilot.press("2", "j", "j", "k")
+        await pilot.pause()
+        assert table(app).cursor_row == 1
+        await pilot.press("G")
+        await pilot.pause()
+        assert table(app).cursor_row == len(table(app).visible_rows) - 1
 
 
 async def test_hangup_exits(demo_snapshot):

@@ -29,14 +29,15 @@ class HelpScreen(ModalScreen[None]):
         table.add_column("Key", style="bold", no_wrap=True)
         table.add_column("Does")
         table.add_column("Binding id", style="dim", no_wrap=True)
-        seen: set[str] = set()
-        # The console's own keys (those with ids) first; the table's cursor keys after them.
-        ordered = sorted(self.bindings, key=lambda kb: kb[1].id is None)
-        for key, binding in ordered:
-            ident = binding.id or binding.action
-            if ident in seen or (not binding.description and not binding.id):
+        # One row per binding with all its keys; the console's own (with ids) first.
+        rows: dict[str, tuple[list[str], Binding]] = {}
+        for key, binding in self.bindings:
+            if not binding.description and not binding.id:
                 continue
-            seen.add(ident)
-            table.add_row(key, binding.description or binding.action, binding.id or "")
+            keys, _ = rows.setdefault(binding.id or binding.action, ([], binding))
+            if key not in keys:
+                keys.append(key)
+        for keys, binding in sorted(rows.values(), key=lambda kb: kb[1].id is None):
+            table.add_row(" ".join(keys), binding.description or binding.action, binding.id or "")
         table.add_row("ctrl+p", "Command palette: jump to anything, run any action", "")
         yield VerticalScroll(Static(table))

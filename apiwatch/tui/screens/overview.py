@@ -98,7 +98,7 @@ class OverviewScreen(AreaScreen):
         # One line per failing scope and kind of error; the full messages are in the CLI's stderr.
         groups: dict[tuple[str | None, str], set[str]] = {}
         for f in snap.failures:
-            kind = f"HTTP {f.status} {f.code or ''}".strip() if f.status else (f.code or f.message)
+            kind = f"HTTP {f.status} {f.code or ''}".strip() if f.status else f.message
             groups.setdefault((f.subscription_id, kind), set()).add(f.source)
         if not groups:
             text.append(" · every source ok", style="green")

@@ -34,7 +34,9 @@ class StatusLine(Static):
             now = app.clock()
             parts.append(Text(f"data {age(snap.taken_at, now)}"))
             failing = {f.subscription_id or "tenant" for f in snap.failures}
-            if failing:
+            if failing and not snap.subscriptions:
+                parts.append(Text(str(snap.failures[0]), style="bold red"))
+            elif failing:
                 parts.append(Text(f"{len(failing)} scope(s) failing", style="bold yellow"))
             if app.refreshing:
                 parts.append(Text("refreshing…"))

@@ -42,7 +42,18 @@ class Row:
 class ResourceTable(DataTable):
     """Rows are keyed by resource key; marks live in a set shared by the whole app."""
 
+    # DataTable's own keys again, with ids so they can be remapped, plus the vi keys k9s users
+    # type without thinking.
     BINDINGS = [
+        Binding("enter", "select_cursor", "Open", show=False, id="table.open"),
+        Binding("up,k", "cursor_up", "Up", show=False, id="table.up"),
+        Binding("down,j", "cursor_down", "Down", show=False, id="table.down"),
+        Binding("left,h", "cursor_left", "Left", show=False, id="table.left"),
+        Binding("right,l", "cursor_right", "Right", show=False, id="table.right"),
+        Binding("pageup,ctrl+b", "page_up", "Page up", show=False, id="table.page_up"),
+        Binding("pagedown,ctrl+f", "page_down", "Page down", show=False, id="table.page_down"),
+        Binding("home,g", "scroll_top", "First row", show=False, id="table.first"),
+        Binding("end,G", "scroll_bottom", "Last row", show=False, id="table.last"),
         Binding("space", "toggle_mark", "Mark", id="table.mark"),
         Binding("s", "sort_next", "Sort", id="table.sort"),
         Binding("S", "sort_reverse", "Reverse", show=False, id="table.sort_reverse"),
