@@ -14,6 +14,7 @@ from typing import Any
 
 from . import __version__, export
 from .config import Config, ConfigError, load_config
+from .headless import ACTION_COMMANDS, add_action_commands, run_action, run_audit
 from .model import Snapshot
 from .redact import redact
 
@@ -28,6 +29,8 @@ def _parser() -> argparse.ArgumentParser:
     source.add_argument("--config", metavar="PATH",
                         help="configuration file (default: $APIWATCH_CONFIG, then the user "
                              "config dir)")
+    common.add_argument("--read-only", action="store_true",
+                        help="refuse every write to Azure (also config [actions] read_only)")
     parser = argparse.ArgumentParser(
         prog="apiwatch", parents=[common],
         description="A terminal console for Microsoft Defender for APIs.",
@@ -41,11 +44,14 @@ def _parser() -> argparse.ArgumentParser:
     ):
         cmd = sub.add_parser(name, parents=[common], help=text, description=text)
         cmd.add_argument("--json", action="store_true", help="print JSON (the default is text)")
+    add_action_commands(sub, common)
     return parser
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
+    if args.command == "audit":
+        return run_audit(args)
     demo = None
     try:
         if args.demo:
@@ -58,7 +64,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     except ConfigError as exc:
         print(f"apiwatch: {exc}", file=sys.stderr)
         return EXIT_USAGE
+    if getattr(args, "read_only", False):
+        config = config.with_actions(read_only=True)
     try:
+        if args.command in ACTION_COMMANDS:
+            return asyncio.run(run_action(args, config))
         if args.command is None:
             from .tui.app import run_console
 

@@ -57,9 +57,17 @@ class UiSettings:
 
 
 @dataclass(frozen=True, slots=True)
+class ActionSettings:
+    read_only: bool = False
+    retrigger_minutes: float = 10.0  # same logic app, same resource, this soon: ask once more
+    follow_seconds: float = 600.0  # how long a logic-app run is followed before giving up
+
+
+@dataclass(frozen=True, slots=True)
 class Config:
     azure: AzureSettings = field(default_factory=AzureSettings)
     ui: UiSettings = field(default_factory=UiSettings)
+    actions: ActionSettings = field(default_factory=ActionSettings)
     keymap: Mapping[str, str] = field(default_factory=dict)  # binding id -> keys
     source: Path | None = None  # the file read, None for built-in defaults
 
@@ -75,6 +83,9 @@ class Config:
 
     def with_azure(self, **changes: Any) -> Config:
         return replace(self, azure=replace(self.azure, **changes))
+
+    def with_actions(self, **changes: Any) -> Config:
+        return replace(self, actions=replace(self.actions, **changes))
 
 
 def default_path() -> Path:
@@ -110,11 +121,12 @@ def parse_config(text: str, path: Path) -> Config:
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(f"{path}: not valid TOML: {exc}") from None
     checker = _Checker(text, path)
-    checker.only_tables(data, {"azure", "ui", "keymap"})
+    checker.only_tables(data, {"azure", "ui", "actions", "keymap"})
     azure = checker.azure(data.get("azure", {}))
     ui = checker.ui(data.get("ui", {}))
+    actions = checker.actions(data.get("actions", {}))
     keymap = checker.keymap(data.get("keymap", {}))
-    return Config(azure=azure, ui=ui, keymap=keymap, source=path)
+    return Config(azure=azure, ui=ui, actions=actions, keymap=keymap, source=path)
 
 
 _KEY_LINE = re.compile(r"""^\s*(?:"([^"]+)"|'([^']+)'|([A-Za-z0-9_-]+))\s*=""")
@@ -183,6 +195,23 @@ class _Checker:
             elif key == "refresh_seconds":
                 values[key] = float(self._number(t, key, value, 10, 3600))
         return UiSettings(**values)
+
+    def actions(self, table: Mapping[str, Any]) -> ActionSettings:
+        t = "actions"
+        known = set(ActionSettings.__dataclass_fields__)
+        values: dict[str, Any] = {}
+        for key, value in table.items():
+            if key not in known:
+                raise self.fail(t, key, f"unknown key (known: {', '.join(sorted(known))})")
+            if key == "read_only":
+                if not isinstance(value, bool):
+                    raise self.fail(t, key, f"must be true or false, not {_kind(value)}")
+                values[key] = value
+            elif key == "retrigger_minutes":
+                values[key] = float(self._number(t, key, value, 0, 1440))
+            elif key == "follow_seconds":
+                values[key] = float(self._number(t, key, value, 0, 86400))
+        return ActionSettings(**values)
 
     def keymap(self, table: Mapping[str, Any]) -> dict[str, str]:
         keymap = {}

@@ -82,6 +82,18 @@ class ArmSession:
                 await close()
             self._credential = None
 
+    @property
+    def credential(self) -> Any:
+        return self._credential
+
+    @property
+    def http(self) -> aiohttp.ClientSession:
+        """The shared pool, for requests outside ARM (logic-app callbacks, gateway probes): they
+        go out without the ARM bearer token, which must never leave for another host."""
+        if self._http is None:
+            raise RuntimeError("ArmSession used outside `async with`")
+        return self._http
+
     def _transport(self) -> AioHttpTransport:
         if self._http is None:
             raise RuntimeError("ArmSession used outside `async with`")

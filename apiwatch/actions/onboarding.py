@@ -1,0 +1,54 @@
+"""Close coverage gaps: onboard an APIM API to Defender for APIs (a long-running ARM operation,
+followed to its end) or offboard it."""
+
+from __future__ import annotations
+
+from ..azure.errors import describe
+from ..model import ArmId
+from ..model.audit import FAILED, SUCCEEDED
+from .context import ActionContext, ActionResult, TargetResult
+
+
+def _parts(api_id: str) -> tuple[str, str, str, str]:
+    arm = ArmId.parse(api_id)
+    service = arm.name_of("Microsoft.ApiManagement/service")
+    api = arm.name_of("apis")
+    if not (arm.subscription_id and arm.resource_group and service and api):
+        raise ValueError(f"not an API Management API id: {api_id}")
+    # Revisions share one collection: Microsoft's own onboarding script strips ";rev=N".
+    return arm.subscription_id, arm.resource_group, service, api.split(";rev=", 1)[0]
+
+
+async def onboard(ctx: ActionContext, api_id: str) -> ActionResult:
+    return await _change(ctx, api_id, onboard=True)
+
+
+async def offboard(ctx: ActionContext, api_id: str) -> ActionResult:
+    return await _change(ctx, api_id, onboard=False)
+
+
+async def _change(ctx: ActionContext, api_id: str, *, onboard: bool) -> ActionResult:
+    ctx.guard()
+    subscription, group, service, api = _parts(api_id)
+    verb = "onboard" if onboard else "offboard"
+    action_id = ctx.audit.begin(
+        identity=ctx.identity, action=verb,
+        summary=f"{verb} {service}/{api} {'to' if onboard else 'from'} Defender for APIs",
+        resources=[api_id], subscription_id=subscription,
+    )
+    collections = ctx.session.security(subscription).api_collections
+    try:
+        if onboard:
+            poller = await collections.begin_onboard_azure_api_management_api(group, service, api)
+            collection = await poller.result()
+            state = getattr(collection, "provisioning_state", None) or "Succeeded"
+            result = TargetResult(api_id, SUCCEEDED, f"onboarded ({state})")
+        else:
+            await collections.offboard_azure_api_management_api(group, service, api)
+            result = TargetResult(api_id, SUCCEEDED, "offboarded")
+    except Exception as exc:
+        result = TargetResult(api_id, FAILED, describe(exc).message)
+    ctx.audit.target(action_id, 0, result.outcome, detail=result.detail)
+    ctx.audit.complete(action_id, result.outcome, result.detail)
+    ctx.progress(0, result)
+    return ActionResult(action_id, verb, result.outcome, (result,))
