@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from .config import DEMO, LARGE, SCALES, EmulatorConfig, Scale
 from .faults import FAULT_KINDS, Fault, Faults
+from .gateway import Probe
 from .generator import generate_tenant
 from .requestlog import RequestLog, RequestRecord
 from .server import Emulator
@@ -41,6 +42,7 @@ __all__ = [
     "Fault",
     "Faults",
     "Operation",
+    "Probe",
     "RequestLog",
     "RequestRecord",
     "Run",

@@ -37,6 +37,12 @@ def _parser() -> _Parser:
     p.add_argument("--fault-rate", type=float, default=0.0)
     p.add_argument("--lro-seconds", type=float, default=2.0)
     p.add_argument("--run-seconds", type=float, default=2.0)
+    p.add_argument(
+        "--probe-alert-seconds",
+        type=float,
+        default=2.0,
+        help="delay before a javascript: user agent on the gateway raises its alert",
+    )
     p.add_argument("--ca-out", type=Path, default=None, metavar="PATH")
     p.add_argument("--token", default=None)
     return p
@@ -61,6 +67,7 @@ def config_from_args(argv: list[str] | None = None) -> EmulatorConfig:
             fault_rate=args.fault_rate,
             lro_seconds=args.lro_seconds,
             run_seconds=args.run_seconds,
+            probe_alert_seconds=args.probe_alert_seconds,
             ca_out=args.ca_out,
             token=args.token,
         )

@@ -6,6 +6,7 @@ import base64
 import hashlib
 import random
 import uuid
+from dataclasses import replace
 from datetime import datetime, timedelta
 
 from .catalogue import AlertKind, alert_kinds
@@ -197,6 +198,46 @@ def api_alert(
         techniques=list(MITRE_TECHNIQUES.get(tactic, ())),
         correlation_key=_correlation_key(f"{op.id}|{kind.alert_type}|{ip}"),
         is_sample=sample,
+    )
+
+
+SUSPICIOUS_USER_AGENT = "API_AccessFromSuspiciousUserAgent"
+# INVENTED extendedProperties key: Microsoft does not publish where the alert keeps the agent.
+USER_AGENT_KEY = "User agent"
+
+
+def user_agent_alert(
+    rng: random.Random,
+    sub: Subscription,
+    svc: ApimService,
+    api: Api,
+    op: Operation,
+    seen_at: datetime,
+    raised_at: datetime,
+    client_ip: str,
+    user_agent: str,
+) -> Alert:
+    """The "Suspicious User Agent detected" alert for one gateway request Defender saw.
+
+    Unlike the generated alerts it is about one real request: its times, caller address and
+    user agent are those of the request (no geolocation: the caller is on loopback).
+    """
+    kind = next(k for k in alert_kinds() if k.alert_type == SUSPICIOUS_USER_AGENT)
+    alert = api_alert(rng, sub, svc, api, op, kind, raised_at, status="Active")
+    extended = dict(alert.extended_properties)
+    extended[USER_AGENT_KEY] = user_agent
+    return replace(
+        alert,
+        name=system_alert_id(rng, seen_at),
+        resource_group=svc.resource_group,
+        start_time=seen_at,
+        end_time=seen_at,
+        time_generated=raised_at,
+        processing_end=raised_at,
+        client_ip=client_ip,
+        geo=None,
+        extended_properties=extended,
+        correlation_key=_correlation_key(f"{op.id}|{SUSPICIOUS_USER_AGENT}|{client_ip}"),
     )
 
 

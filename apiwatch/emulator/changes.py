@@ -10,7 +10,17 @@ from datetime import datetime, timezone
 from . import alert_factory
 from .catalogue import AlertKind, alert_kinds
 from .posture import subscription_assessments
-from .tenant import Alert, Api, Run, Subscription, Tenant, Trigger, Workflow
+from .tenant import (
+    Alert,
+    Api,
+    ApimService,
+    Operation,
+    Run,
+    Subscription,
+    Tenant,
+    Trigger,
+    Workflow,
+)
 
 ALERT_ACTIONS = {
     "activate": "Active",
@@ -116,6 +126,23 @@ class TenantChanges:
         return alert_factory.api_alert(
             rng, sub, svc, api, op, kind, self.now(), status=status, sample=sample
         )
+
+    def user_agent_alert(
+        self,
+        sub: Subscription,
+        svc: ApimService,
+        api: Api,
+        op: Operation,
+        seen_at: datetime,
+        client_ip: str,
+        user_agent: str,
+    ) -> Alert:
+        """Raise the alert Defender raises for a gateway request with a suspicious user agent."""
+        alert = alert_factory.user_agent_alert(
+            self.rng, sub, svc, api, op, seen_at, self.now(), client_ip, user_agent
+        )
+        sub.alerts.append(alert)
+        return alert
 
     def simulate(self, sub: Subscription, bundles: list[str]) -> list[Alert]:
         """Sample alerts; Defender for APIs ones for bundles the published enum lacks ("Apis")."""

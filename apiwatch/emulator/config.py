@@ -69,6 +69,9 @@ class EmulatorConfig:
     fault_rate: float = 0.0
     lro_seconds: float = 2.0
     run_seconds: float = 2.0
+    # Delay between a gateway call with a suspicious user agent and Defender's alert for it
+    # (Microsoft only says "after some time"; tests make it small).
+    probe_alert_seconds: float = 2.0
     ca_out: Path | None = None
     token: str | None = None
     # The tenant's "now": fixed in tests and screenshots so every run draws the same screens.
@@ -88,3 +91,5 @@ class EmulatorConfig:
             raise ValueError("fault_rate must be within 0..1")
         if self.lro_seconds < 0 or self.run_seconds < 0:
             raise ValueError("lro_seconds and run_seconds must not be negative")
+        if self.probe_alert_seconds < 0:
+            raise ValueError("probe_alert_seconds must not be negative")

@@ -81,9 +81,13 @@ class Faults:
         with self._lock:
             return list(self._faults)
 
-    def peek(self, path: str, pre: bool) -> Fault | None:
+    def peek(self, path: str, pre: bool, explicit: bool = False) -> Fault | None:
+        """The next fault for path; explicit skips faults without a match regex (the gateway is
+        not ARM, so only faults aimed at it by their match apply there)."""
         with self._lock:
             for fault in self._faults:
+                if explicit and fault.match is None:
+                    continue
                 if (fault.kind in PRE_KINDS) == pre and fault.applies_to(path):
                     return fault
         return None

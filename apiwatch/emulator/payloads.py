@@ -40,12 +40,13 @@ def subscription(sub: Subscription) -> dict[str, Any]:
     }
 
 
-def collection(api: Api, svc: ApimService, state: str = "Succeeded") -> dict[str, Any]:
+def collection(api: Api, svc: ApimService, gateway: str) -> dict[str, Any]:
+    """gateway: the service's served gateway URL (see ServerState.gateway_url)."""
     props: dict[str, Any] = {
-        "provisioningState": state,
+        "provisioningState": "Succeeded",
         "displayName": api.display_name,
         "discoveredVia": svc.id,
-        "baseUrl": api.base_url,
+        "baseUrl": f"{gateway}/{api.path}",
     }
     props.update({k: v for k, v in api.counters().items() if v is not None})
     return {
@@ -65,9 +66,12 @@ def collection_in_progress(api: Api) -> dict[str, Any]:
     }
 
 
-def service(svc: ApimService) -> dict[str, Any]:
-    host = svc.gateway_url.removeprefix("https://")
-    stem = host.split(".")[0]
+def service(svc: ApimService, gateway: str) -> dict[str, Any]:
+    """gateway: the served gateway URL. It stands in for gatewayUrl, gatewayRegionalUrl and the
+    proxy hostname so a client can call the APIs; the other URLs keep their azure-api.net form
+    (nothing serves them)."""
+    stem = svc.gateway_url.removeprefix("https://").split(".")[0]
+    host = gateway.removeprefix("https://").split("/")[0]
     return {
         "id": svc.id,
         "name": svc.name,
@@ -82,8 +86,8 @@ def service(svc: ApimService) -> dict[str, Any]:
             "provisioningState": "Succeeded",
             "targetProvisioningState": "",
             "createdAtUtc": iso7(svc.created),
-            "gatewayUrl": svc.gateway_url,
-            "gatewayRegionalUrl": f"https://{stem}-{svc.location}-01.regional.azure-api.net",
+            "gatewayUrl": gateway,
+            "gatewayRegionalUrl": gateway,
             "portalUrl": f"https://{stem}.portal.azure-api.net",
             "developerPortalUrl": f"https://{stem}.developer.azure-api.net",
             "managementApiUrl": f"https://{stem}.management.azure-api.net",
@@ -99,7 +103,7 @@ def service(svc: ApimService) -> dict[str, Any]:
             ],
             "publicIPAddresses": [] if svc.sku_name == "Consumption" else ["20.50.2.17"],
             "virtualNetworkType": svc.virtual_network_type,
-            "disableGateway": False,
+            "disableGateway": svc.gateway_disabled,
             "apiVersionConstraint": {"minApiVersion": "2019-12-01"},
             "publicNetworkAccess": svc.public_network_access,
             "customProperties": {
@@ -451,7 +455,9 @@ def run(wf: Workflow, item: Run) -> dict[str, Any]:
     }
 
 
-def endpoint_row(sub: Subscription, svc: ApimService, item: Api, op: Operation) -> dict[str, Any]:
+def endpoint_row(
+    sub: Subscription, svc: ApimService, item: Api, op: Operation, gateway: str
+) -> dict[str, Any]:
     """One `securityresources` row of type microsoft.security/apicollections/apiendpoints.
 
     The property bag mirrors the only Microsoft sample that reads it: PascalCase keys, the
@@ -459,6 +465,7 @@ def endpoint_row(sub: Subscription, svc: ApimService, item: Api, op: Operation) 
     `{}` when nothing sensitive was seen, else information type -> where it was seen
     (RequestBody, ResponseBody, QueryParameter, UrlPath). That value format is the emulator's
     choice; the real one is unpublished. TriggerDate is null for endpoints awaiting data.
+    EndPoint is on the served gateway URL `gateway`, so the row can be called.
     """
     pii = dict(zip(op.sensitive_types, op.sensitive_sources, strict=False))
     return {
@@ -477,7 +484,7 @@ def endpoint_row(sub: Subscription, svc: ApimService, item: Api, op: Operation) 
             "DisplayName": op.display_name,
             "CollectionName": item.display_name,
             "CasApiCollectionId": item.collection_id,
-            "EndPoint": f"{item.base_url}{op.url_template}",
+            "EndPoint": f"{gateway}/{item.path}{op.url_template}",
             "HttpMethod": op.method,
             "IsEndpointActive": "true" if op.active else "false",
             "IsEndpointAuthorized": "true" if op.authenticated else "false",

@@ -21,13 +21,15 @@ from . import payloads
 from .changes import TenantChanges
 from .config import EmulatorConfig, resolve_scale
 from .faults import UNKNOWN_ENUMS, Fault, Faults, random_fault
+from .gateway import PREFIX as GATEWAY_PREFIX
+from .gateway import Gateway, Probe
 from .generator import generate_tenant
 from .handlers import all_routes
 from .handlers.logic import invoke
 from .requestlog import RequestLog, RequestRecord
 from .routing import Context, Router, forbidden, normalise_path
 from .state import ServerState
-from .tenant import Alert, Tenant
+from .tenant import Alert, ApimService, Tenant
 from .tls import make_server_context
 from .wire import ArmError, Reply, encode_token
 
@@ -55,6 +57,7 @@ class Emulator:
             secret=secrets.token_bytes(32),
             rng=random.Random(self.config.seed + 2),
         )
+        self._gateway = Gateway(self._state)
         self._fault_rng = random.Random(self.config.seed + 3)
         self._router = Router(all_routes())
         self._runner: web.AppRunner | None = None
@@ -71,6 +74,15 @@ class Emulator:
     @property
     def requests(self) -> RequestLog:
         return self._state.requests
+
+    @property
+    def probes(self) -> list[Probe]:
+        """Every APIM gateway call so far: (method, path, user_agent, operation id or None)."""
+        return self._gateway.probes
+
+    def gateway_url(self, svc: ApimService) -> str:
+        """The gatewayUrl served for svc (on this emulator; valid once started)."""
+        return self._state.gateway_url(svc)
 
     # Lifecycle ----------------------------------------------------------------------------
 
@@ -98,10 +110,12 @@ class Emulator:
         self.url = (
             f"https://[{host}]:{port}" if family == socket.AF_INET6 else f"https://{host}:{port}"
         )
+        self._state.url = self.url
         if self.config.alert_rate_per_min > 0:
             self._tasks.append(asyncio.create_task(self._live_alerts()))
 
     async def stop(self) -> None:
+        self._gateway.cancel()
         for task in self._tasks:
             task.cancel()
         for task in self._tasks:
@@ -145,6 +159,8 @@ class Emulator:
     async def _answer(self, request: web.Request, path: str) -> web.StreamResponse:
         if path.startswith("/_emulator/"):
             return await self._admin(request, path)
+        if path.lower().startswith(GATEWAY_PREFIX):
+            return await self._gateway_answer(request, path)
         invoke_match = _INVOKE.fullmatch(path)
         if invoke_match and request.method == "POST":
             return await self._invoke(request, path, invoke_match)
@@ -337,6 +353,23 @@ class Emulator:
             reply = await invoke(request, self._state, found.group("wf"), found.group("trigger"))
         except ArmError as err:
             reply = Reply(err.status, err.envelope(), err.headers)
+        return self._render(request, reply, arm=False)
+
+    async def _gateway_answer(self, request: web.Request, path: str) -> web.StreamResponse:
+        # ARM faults reach the gateway only when their match regex names it explicitly, and
+        # answer in APIM's body shape rather than ARM's envelope.
+        fault = self.faults.peek(path, pre=True, explicit=True)
+        try:
+            if fault is not None:
+                self.faults.consume(fault)
+                await self._pre_fault(fault, "Microsoft.ApiManagement/service/gateway", path)
+            reply = self._gateway.answer(request, path)
+        except ArmError as err:
+            reply = Reply(err.status, {"statusCode": err.status, "message": err.message})
+            reply.headers.update(err.headers)
+        post = self.faults.peek(path, pre=False, explicit=True)
+        if post is not None and reply.status == 200 and self._post_fault(post, request, reply):
+            self.faults.consume(post)
         return self._render(request, reply, arm=False)
 
     async def _admin(self, request: web.Request, path: str) -> web.StreamResponse:

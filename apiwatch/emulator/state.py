@@ -12,7 +12,7 @@ from .changes import TenantChanges
 from .config import EmulatorConfig
 from .faults import Faults
 from .requestlog import RequestLog
-from .tenant import Tenant
+from .tenant import ApimService, Tenant
 
 
 @dataclass
@@ -27,6 +27,13 @@ class ServerState:
     rng: random.Random = field(default_factory=random.Random)
     # Operation id -> monotonic time at which that simulate LRO reports completion.
     simulations: dict[str, float] = field(default_factory=dict)
+    # The server's own https://host:port, known once it listens: served gateway URLs use it.
+    url: str = ""
+
+    def gateway_url(self, svc: ApimService) -> str:
+        """The gateway URL served for a service: the emulator's /gateway route, not azure-api.net,
+        so a client can really call the APIs it lists (same host, port and CA as ARM)."""
+        return f"{self.url}/gateway/{svc.name}"
 
     def sign(self, path: str) -> str:
         """The SAS-like signature of a workflow callback path: the URL's only credential."""

@@ -100,6 +100,8 @@ class ApimService:
     created: datetime
     public_network_access: str
     apis: list[Api] = field(default_factory=list)
+    # disableGateway: the gateway answers nothing (404) while ARM still lists the service.
+    gateway_disabled: bool = False
 
     @property
     def id(self) -> str:

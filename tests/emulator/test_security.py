@@ -63,7 +63,8 @@ async def test_collection_counters_on_the_wire_match_the_truth(emu: Emulator, ar
         props = col["properties"]
         assert props["numberOfInactiveApiEndpoints"] == sum(o.inactive for o in api.operations)
         assert props["numberOfExternalApiEndpoints"] == sum(o.external for o in api.operations)
-        assert props["baseUrl"] == api.base_url
+        svc = next(s for s in sub.services if s.id == api.service_id)
+        assert props["baseUrl"] == f"{emu.url}/gateway/{svc.name}/{api.path}"
         assert col["type"] == "Microsoft.Security/apiCollections"
 
 

@@ -34,11 +34,12 @@ async def list_services(ctx: Context) -> Reply:
     rg = ctx.params.get("rg")
     if rg is not None:
         items = [s for s in items if s.resource_group.lower() == rg.lower()]
-    return page(ctx, items, payloads.service)
+    return page(ctx, items, lambda svc: payloads.service(svc, ctx.state.gateway_url(svc)))
 
 
 async def get_service(ctx: Context) -> Reply:
-    return Reply(body=payloads.service(_service(ctx)))
+    svc = _service(ctx)
+    return Reply(body=payloads.service(svc, ctx.state.gateway_url(svc)))
 
 
 async def list_apis(ctx: Context) -> Reply:

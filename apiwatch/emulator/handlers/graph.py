@@ -114,7 +114,8 @@ async def query_resources(ctx: Context) -> Reply:
     offset = state.get("o", 0)
     window = rows[offset : offset + size]
     data_rows = [
-        {c: full[c] for c in columns} for full in (payloads.endpoint_row(*r) for r in window)
+        {c: full[c] for c in columns}
+        for full in (payloads.endpoint_row(*r, ctx.state.gateway_url(r[1])) for r in window)
     ]
     data: Any = data_rows
     if options.get("resultFormat") == "table":

@@ -6,6 +6,7 @@ import json
 import time
 import uuid
 from functools import cache
+from typing import Any
 from urllib.parse import urlencode
 
 from .. import payloads
@@ -48,10 +49,14 @@ def _api(ctx: Context, svc: ApimService) -> Api:
     return api
 
 
+def _collection(ctx: Context, api: Api, svc: ApimService) -> dict[str, Any]:
+    return payloads.collection(api, svc, ctx.state.gateway_url(svc))
+
+
 def _collections(ctx: Context, services: list[ApimService]) -> Reply:
     ctx.state.changes.settle()
     items = [(svc, api) for svc in services for api in svc.apis if api.onboarded]
-    return page(ctx, items, lambda pair: payloads.collection(pair[1], pair[0]))
+    return page(ctx, items, lambda pair: _collection(ctx, pair[1], pair[0]))
 
 
 async def list_collections(ctx: Context) -> Reply:
@@ -89,7 +94,7 @@ async def get_collection(ctx: Context) -> Reply:
         return Reply(body=payloads.collection_in_progress(api))
     if not api.onboarded:
         raise not_found("Microsoft.Security/apiCollections", api.name)
-    return Reply(body=payloads.collection(api, svc))
+    return Reply(body=_collection(ctx, api, svc))
 
 
 async def onboard_collection(ctx: Context) -> Reply:
@@ -98,11 +103,11 @@ async def onboard_collection(ctx: Context) -> Reply:
     svc = _service(ctx)
     api = _api(ctx, svc)
     if api.onboarded:
-        return Reply(body=payloads.collection(api, svc))
+        return Reply(body=_collection(ctx, api, svc))
     changes.start_onboarding(ctx.require_sub(), api, ctx.state.config.lro_seconds)
     changes.settle()
     if api.onboarded:  # lro_seconds == 0
-        return Reply(body=payloads.collection(api, svc))
+        return Reply(body=_collection(ctx, api, svc))
     return Reply(
         status=201, body=payloads.collection_in_progress(api), headers=_retry_headers(ctx, api)
     )
