@@ -28,3 +28,9 @@ def example_body(relative: str, status: str = "200") -> Any:
 def example_items(relative: str) -> list[dict[str, Any]]:
     body = example_body(relative)
     return body.get("value", [body])
+
+
+@pytest.fixture(autouse=True)
+def _isolated_state(tmp_path, monkeypatch):
+    """No test writes the real user's audit log or state."""
+    monkeypatch.setenv("APIWATCH_STATE_DIR", str(tmp_path / "apiwatch-state"))

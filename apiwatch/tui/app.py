@@ -7,14 +7,16 @@ import asyncio
 import contextlib
 import signal
 from collections.abc import Awaitable, Callable, Iterable
+from dataclasses import replace
 from datetime import datetime, timezone
+from typing import TYPE_CHECKING
 
 from textual import work
 from textual.app import App
 from textual.binding import Binding
 
 from ..config import Config
-from ..model import Snapshot
+from ..model import AlertStatus, Snapshot
 from ..store.views import Views
 from .commands import JumpCommands
 from .screens.alerts import AlertScreen, AlertsScreen
@@ -26,6 +28,11 @@ from .screens.inventory import CollectionsScreen, EndpointsScreen
 from .screens.overview import OverviewScreen
 from .screens.recommendations import RecommendationsScreen
 from .widgets.status import StatusLine
+
+if TYPE_CHECKING:  # the SDKs load on first use, not before the first paint
+    from ..actions.audit import AuditLog
+    from ..azure.session import ArmSession
+    from .respond import Responder
 
 Loader = Callable[[], Awaitable[Snapshot]]
 
@@ -50,10 +57,10 @@ class ApiWatchApp(App[int]):
     DEFAULT_MODE = "overview"
     COMMANDS = App.COMMANDS | {JumpCommands}
     BINDINGS = [
-        Binding("1", "area('overview')", "Overview", id="area.overview"),
-        Binding("2", "area('collections')", "Collections", id="area.collections"),
-        Binding("3", "area('alerts')", "Alerts", id="area.alerts"),
-        Binding("4", "area('recommendations')", "Recs", id="area.recommendations"),
+        Binding("1", "area('overview')", "Overview", show=False, id="area.overview"),
+        Binding("2", "area('collections')", "Collections", show=False, id="area.collections"),
+        Binding("3", "area('alerts')", "Alerts", show=False, id="area.alerts"),
+        Binding("4", "area('recommendations')", "Recs", show=False, id="area.recommendations"),
         Binding("5", "area('audit')", "Audit", show=False, id="area.audit"),
         Binding("e", "posture('exposed-unauth-sensitive')", "Exposed+PII", show=False,
                 id="posture.exposed"),
@@ -63,6 +70,7 @@ class ApiWatchApp(App[int]):
                 id="posture.unencrypted"),
         Binding("i", "posture('inactive')", "Inactive", show=False, id="posture.inactive"),
         Binding("r", "refresh", "Refresh", id="app.refresh"),
+        Binding("W", "toggle_read_only", "Read-only", show=False, id="app.read_only"),
         Binding("question_mark", "help", "Keys", id="app.help"),
         Binding("q", "quit", "Quit", id="app.quit"),
         Binding("ctrl+c", "quit", "Quit", show=False, priority=True, id="app.interrupt"),
@@ -89,7 +97,10 @@ class ApiWatchApp(App[int]):
         self.loading_error: str | None = None
         # Nothing moves unless asked for: animations cost frames on a slow SSH link.
         self.animation_level = "full" if config.ui.animations else "none"
-        self._session = None
+        self._session: ArmSession | None = None
+        self.read_only = config.actions.read_only
+        self._responder: Responder | None = None
+        self._audit: AuditLog | None = None
         self.theme = config.ui.theme
         if config.keymap:
             self.set_keymap(dict(config.keymap))
@@ -101,6 +112,10 @@ class ApiWatchApp(App[int]):
         self.action_refresh()
         if self.refresh_seconds > 0:
             self.set_interval(self.refresh_seconds, self._tick)
+        recovered = self.audit.recovered
+        if recovered:
+            self.notify(f"{recovered} action(s) of an earlier run ended with no known outcome: "
+                        "see Audit (5).", severity="warning", timeout=10)
 
     def _hang_up(self) -> None:
         """The SSH session or terminal went away: leave now, nobody is watching."""
@@ -110,6 +125,57 @@ class ApiWatchApp(App[int]):
         if self._session is not None:
             await self._session.close()
             self._session = None
+        if self._audit is not None:
+            self._audit.close()
+            self._audit = None
+
+    @property
+    def audit(self) -> AuditLog:
+        if self._audit is None:
+            from ..actions.audit import open_audit_log
+
+            self._audit = open_audit_log()
+        return self._audit
+
+    @property
+    def responder(self) -> Responder:
+        if self._responder is None:
+            from .respond import Responder
+
+            self._responder = Responder(self)
+        return self._responder
+
+    async def arm_session(self) -> ArmSession:
+        """One session for reads and writes, opened on first use."""
+        if self._session is None:
+            from ..azure.session import ArmSession
+
+            session = ArmSession(self.config.azure)
+            await session.__aenter__()
+            self._session = session
+        return self._session
+
+    def audit_changed(self) -> None:
+        for screen in self._area_screens():
+            if isinstance(screen, AuditScreen):
+                screen.version = -1
+                screen.data_changed()
+
+    def action_toggle_read_only(self) -> None:
+        self.read_only = not self.read_only
+        self.notify("Read-only: writes are off." if self.read_only
+                    else "Writes are on: actions confirm before they send.",
+                    severity="warning" if not self.read_only else "information")
+        self.refresh_bindings()
+        self._update_status()
+
+    def apply_alert_status(self, ids: set[str], status: AlertStatus) -> None:
+        """Show a state change at once, before the next read confirms it."""
+        if self.views is None or not ids:
+            return
+        snapshot = self.views.snapshot
+        alerts = tuple(replace(a, status=status) if a.id in ids else a for a in snapshot.alerts)
+        self.show_snapshot(replace(snapshot, alerts=alerts))
 
     def _tick(self) -> None:
         if not self.refreshing:
@@ -140,14 +206,9 @@ class ApiWatchApp(App[int]):
 
     async def _read(self) -> Snapshot:
         from ..azure.reader import read_snapshot
-        from ..azure.session import ArmSession
 
-        if self._session is None:
-            session = ArmSession(self.config.azure)
-            await session.__aenter__()
-            self._session = session
-        return await read_snapshot(self._session, self.config.azure.subscriptions,
-                                   clock=self.clock)
+        session = await self.arm_session()
+        return await read_snapshot(session, self.config.azure.subscriptions, clock=self.clock)
 
     def show_snapshot(self, snapshot: Snapshot) -> None:
         self.views = Views(snapshot)
@@ -224,7 +285,16 @@ def binding_ids() -> set[str]:
     from .widgets.table import ResourceTable
 
     ids = set()
-    for owner in (ApiWatchApp, AreaScreen, ResourceTable, HelpScreen):
+    from .screens.alerts import AlertScreen, AlertsScreen
+    from .screens.dialogs import ConfirmScreen, PickScreen, ProgressScreen
+    from .screens.endpoint import EndpointScreen
+    from .screens.inventory import CollectionsScreen, EndpointsScreen
+    from .screens.recommendations import UnhealthyScreen
+
+    owners = (ApiWatchApp, AreaScreen, ResourceTable, HelpScreen, AlertsScreen, AlertScreen,
+              EndpointScreen, CollectionsScreen, EndpointsScreen, UnhealthyScreen,
+              ConfirmScreen, PickScreen, ProgressScreen)
+    for owner in owners:
         for binding in owner.BINDINGS:
             if isinstance(binding, Binding) and binding.id:
                 ids.add(binding.id)

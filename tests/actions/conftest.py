@@ -25,7 +25,9 @@ def state_dir(tmp_path, monkeypatch):
 
 @pytest.fixture
 async def emu():
-    async with Emulator(EmulatorConfig(lro_seconds=0.2, run_seconds=0.3)) as emulator:
+    async with Emulator(
+        EmulatorConfig(lro_seconds=0.2, run_seconds=0.3, probe_alert_seconds=0.3)
+    ) as emulator:
         yield emulator
 
 

@@ -89,3 +89,28 @@ async def test_onboarding_an_api_the_caller_cannot_write_is_reported(emu, ctx, s
     result = await onboard(ctx, gap.id)
     assert result.outcome == "failed" and "403" in result.targets[0].detail
     assert audit.entries()[0].targets[0].outcome == "failed"
+
+
+async def test_probe_raises_suspicious_user_agent_on_an_onboarded_endpoint(emu, ctx, session,
+                                                                            snapshot, audit):
+    import asyncio
+
+    from apiwatch.actions.simulate import probe_endpoint
+    from apiwatch.store.views import Views
+
+    views = Views(snapshot)
+    target = next(v for v in views.endpoints if v.onboarded and "{" not in v.endpoint.url_template)
+    result = await probe_endpoint(ctx, target)
+    assert result.ok, result.targets[0].detail
+    (probe,) = emu.probes
+    assert probe.user_agent == "javascript:" and normalize(probe.operation_id) == target.endpoint.key
+    for _ in range(60):
+        alerts = (await read_snapshot(session)).alerts
+        raised = [a for a in alerts if a.alert_type == "API_AccessFromSuspiciousUserAgent"
+                  and target.endpoint.key in a.resource_keys and a.id not in
+                  {x.id for x in snapshot.alerts}]
+        if raised:
+            break
+        await asyncio.sleep(0.1)
+    assert raised and raised[0].display_name == "Suspicious User Agent detected"
+    assert audit.entries()[0].action == "simulate-detection"

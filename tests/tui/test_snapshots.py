@@ -70,3 +70,35 @@ def test_alert_with_sensitivity_context(snap_compare, demo_snapshot):
         await pilot.pause()
 
     assert snap_compare(make_app(demo_snapshot), terminal_size=SIZE, run_before=before)
+
+
+def test_logic_app_picker_and_confirmation(snap_compare, emulator_handle):
+    """The trigger flow's two dialogs, on the live emulator (the picker lists its logic apps)."""
+    from apiwatch.tui.app import ApiWatchApp
+    from apiwatch.tui.screens.dialogs import ConfirmScreen, PickScreen
+
+    from .conftest import FROZEN, emulator_config
+
+    app = ApiWatchApp(emulator_config(emulator_handle), clock=lambda: FROZEN,
+                      refresh_seconds=3600)
+
+    async def before(pilot):
+        await ready(pilot)
+        await pilot.press("4")
+        await pilot.pause()
+        views = pilot.app.views
+        index = next(i for i, v in enumerate(views.recommendations)
+                     if v.key == KEY_UNAUTHENTICATED)
+        pilot.app.screen.query_one("ResourceTable").move_cursor(row=index)
+        await pilot.press("enter", "space", "t")
+        for _ in range(100):
+            if isinstance(pilot.app.screen, PickScreen):
+                break
+            await pilot.pause(0.05)
+        await pilot.press("enter")
+        for _ in range(100):
+            if isinstance(pilot.app.screen, ConfirmScreen):
+                break
+            await pilot.pause(0.05)
+
+    assert snap_compare(app, terminal_size=SIZE, run_before=before)

@@ -6,6 +6,7 @@ from rich.console import Group
 from rich.table import Table
 from rich.text import Text
 from textual.app import ComposeResult
+from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.widgets import Static
 
@@ -46,8 +47,43 @@ def alert_rows(alerts: list[Alert] | tuple[Alert, ...], new: set[str], subs: dic
     ]
 
 
-class AlertsScreen(AreaScreen):
+ALERT_ACTIONS = [
+    Binding("t", "trigger", "Trigger", id="action.trigger"),
+    Binding("d", "alert_state('dismiss')", "Dismiss", id="action.dismiss"),
+    Binding("x", "alert_state('resolve')", "Resolve", show=False, id="action.resolve"),
+    Binding("p", "alert_state('inprogress')", "In progress", show=False, id="action.in_progress"),
+    Binding("a", "alert_state('active')", "Reactivate", show=False, id="action.activate"),
+]
+
+
+class _AlertActions(AreaScreen):
+    def chosen_alerts(self) -> list[Alert]:
+        raise NotImplementedError
+
+    def action_trigger(self) -> None:
+        ids = [a.id for a in self.chosen_alerts()]
+        self.respond(self.watch_app.responder.trigger(ids, None))
+
+    def action_alert_state(self, state: str) -> None:
+        self.respond(self.watch_app.responder.alert_state(self.chosen_alerts(), state))
+
+
+class AlertsScreen(_AlertActions):
     crumb_title = "Alerts"
+    BINDINGS = [
+        *ALERT_ACTIONS,
+        Binding("M", "samples", "Sample alerts", show=False, id="action.samples"),
+    ]
+
+    def chosen_alerts(self) -> list[Alert]:
+        views = self.watch_app.views
+        if views is None:
+            return []
+        wanted = set(self.selected())
+        return [a for a in views.snapshot.alerts if a.id in wanted]
+
+    def action_samples(self) -> None:
+        self.respond(self.watch_app.responder.sample_alerts())
 
     def body(self) -> ComposeResult:
         yield ResourceTable(ALERT_COLUMNS, marks=self.watch_app.marks, id="alerts")
@@ -68,14 +104,20 @@ class AlertsScreen(AreaScreen):
         self.app.push_screen(AlertScreen(event.key))
 
 
-class AlertScreen(AreaScreen):
+class AlertScreen(_AlertActions):
     DEFAULT_CSS = """
     AlertScreen VerticalScroll { height: 1fr; padding: 0 1; }
     """
 
+    BINDINGS = ALERT_ACTIONS
+
     def __init__(self, alert_id: str) -> None:
         super().__init__()
         self.alert_id = alert_id
+
+    def chosen_alerts(self) -> list[Alert]:
+        views = self.watch_app.views
+        return [a for a in views.snapshot.alerts if a.id == self.alert_id] if views else []
 
     def body(self) -> ComposeResult:
         with VerticalScroll(id="detail"):

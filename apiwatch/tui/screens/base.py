@@ -7,27 +7,35 @@ from typing import TYPE_CHECKING, cast
 from textual import events
 from textual.app import ComposeResult
 from textual.binding import Binding
+from textual.containers import Horizontal
 from textual.screen import Screen
 from textual.widgets import Footer, Input
 
-from ..widgets.status import Crumb, StatusLine
+from ..widgets.status import AreaTabs, Crumb, StatusLine
 from ..widgets.table import ResourceTable
 
 if TYPE_CHECKING:
     from ..app import ApiWatchApp
 
 
+# Actions that write to Azure: dimmed and refused in read-only mode.
+WRITE_ACTIONS = frozenset({
+    "trigger", "alert_state", "samples", "probe", "onboard", "offboard",
+})
+
+
 class AreaScreen(Screen):
     """A screen inside one area's back stack."""
 
     DEFAULT_CSS = """
+    AreaScreen #topbar { height: 1; }
     AreaScreen #filter { dock: bottom; height: 1; border: none; padding: 0 1; display: none; }
     AreaScreen #filter.shown { display: block; }
     AreaScreen ResourceTable { height: 1fr; }
     """
     BINDINGS = [
         Binding("slash", "filter", "Filter", id="screen.filter"),
-        Binding("escape", "back", "Back", id="screen.back"),
+        Binding("escape", "back", "Back", show=False, id="screen.back"),
     ]
     crumb_title = ""
     version = -1
@@ -37,11 +45,13 @@ class AreaScreen(Screen):
         return cast("ApiWatchApp", self.app)
 
     def compose(self) -> ComposeResult:
-        yield Crumb(id="crumb")
+        with Horizontal(id="topbar"):
+            yield Crumb(id="crumb")
+            yield AreaTabs(id="areas")
         yield from self.body()
         yield Input(placeholder="filter (!text inverts, esc clears)", id="filter")
         yield StatusLine()
-        yield Footer()
+        yield Footer(compact=True)
 
     def body(self) -> ComposeResult:
         yield from ()
@@ -54,10 +64,14 @@ class AreaScreen(Screen):
 
     def _sync(self) -> None:
         self.query_one(Crumb).update(self.crumb())
+        self.query_one(AreaTabs).show_area(self.app.current_mode, self.app.size.width)
         if self.version != self.watch_app.version and self.watch_app.views is not None:
             self.version = self.watch_app.version
             self.show_data()
         self.query_one(StatusLine).update_status()
+
+    def on_resize(self, event: events.Resize) -> None:
+        self.query_one(AreaTabs).show_area(self.app.current_mode, event.size.width)
 
     def data_changed(self) -> None:
         """The app has a new snapshot; redraw if visible (else on resume)."""
@@ -118,6 +132,25 @@ class AreaScreen(Screen):
             return
         if len(self.app.screen_stack) > 1:
             self.app.pop_screen()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action in WRITE_ACTIONS and self.watch_app.read_only:
+            return None  # shown dimmed in the footer, not run
+        return True
+
+    def selected(self, table: ResourceTable | None = None) -> list[str]:
+        """The marked rows of the table, else the row under the cursor."""
+        table = table or self.main_table()
+        if table is None:
+            return []
+        marked = [r.key for r in table.rows_all if r.key in self.watch_app.marks]
+        if marked:
+            return marked
+        return [table.current_key] if table.current_key else []
+
+    def respond(self, work: object) -> None:
+        """Run a write flow as an app worker: it outlives this screen if the user moves on."""
+        self.app.run_worker(work, group="respond")  # type: ignore[arg-type]
 
     def on_resource_table_marks_changed(self, event: ResourceTable.MarksChanged) -> None:
         self.query_one(StatusLine).update_status()

@@ -5,6 +5,7 @@ from __future__ import annotations
 from rich.table import Table
 from rich.text import Text
 from textual.app import ComposeResult
+from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.widgets import Static, TabbedContent, TabPane
 
@@ -33,9 +34,30 @@ class EndpointScreen(AreaScreen):
     EndpointScreen #rec-detail { height: auto; max-height: 8; padding: 0 1; color: $text-muted; }
     """
 
+    BINDINGS = [
+        Binding("t", "trigger", "Trigger", id="action.trigger"),
+        Binding("P", "probe", "Probe", show=False, id="action.probe"),
+    ]
+
     def __init__(self, endpoint_key: str) -> None:
         super().__init__()
         self.endpoint_key = endpoint_key
+
+    def action_trigger(self) -> None:
+        """On the endpoint: the highlighted recommendation if it is unhealthy, else every
+        unhealthy one; from the Alerts tab, the marked or highlighted alerts."""
+        tabs = self.query_one(TabbedContent)
+        if tabs.active == "tab-alerts":
+            ids = self.selected(self.query_one("#alerts", ResourceTable))
+            self.respond(self.watch_app.responder.trigger(ids, None))
+            return
+        rec = self._recs.get(self.query_one("#recs", ResourceTable).current_key or "") \
+            if hasattr(self, "_recs") else None
+        key = rec.key if rec is not None and rec.status is AssessmentStatus.UNHEALTHY else None
+        self.respond(self.watch_app.responder.trigger([self.endpoint_key], key))
+
+    def action_probe(self) -> None:
+        self.respond(self.watch_app.responder.probe(self.endpoint_key))
 
     def body(self) -> ComposeResult:
         yield Static(id="settings")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from textual.app import ComposeResult
+from textual.binding import Binding
 
 from ...model import normalize
 from ...store.views import EndpointView
@@ -39,6 +40,20 @@ ENDPOINT_COLUMNS = [
 
 class CollectionsScreen(AreaScreen):
     crumb_title = "Collections"
+    BINDINGS = [
+        Binding("o", "onboard", "Onboard", id="action.onboard"),
+        Binding("O", "offboard", "Offboard", show=False, id="action.offboard"),
+    ]
+
+    def action_onboard(self) -> None:
+        key = self.query_one(ResourceTable).current_key
+        if key:
+            self.respond(self.watch_app.responder.onboarding(key, on=True))
+
+    def action_offboard(self) -> None:
+        key = self.query_one(ResourceTable).current_key
+        if key:
+            self.respond(self.watch_app.responder.onboarding(key, on=False))
 
     def body(self) -> ComposeResult:
         yield ResourceTable(COLLECTION_COLUMNS, marks=self.watch_app.marks, id="collections")
@@ -106,6 +121,19 @@ def endpoint_rows(views: list[EndpointView] | tuple[EndpointView, ...]) -> list[
 
 class EndpointsScreen(AreaScreen):
     """Endpoints of one API, or the result of a posture query."""
+
+    BINDINGS = [
+        Binding("t", "trigger", "Trigger", id="action.trigger"),
+        Binding("P", "probe", "Probe", show=False, id="action.probe"),
+    ]
+
+    def action_trigger(self) -> None:
+        self.respond(self.watch_app.responder.trigger(self.selected(), None))
+
+    def action_probe(self) -> None:
+        key = self.query_one(ResourceTable).current_key
+        if key:
+            self.respond(self.watch_app.responder.probe(key))
 
     def __init__(self, api_key: str | None = None, query_id: str | None = None) -> None:
         super().__init__()

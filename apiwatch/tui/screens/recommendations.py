@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from textual.app import ComposeResult
+from textual.binding import Binding
 
 from ...model import ArmId, normalize
 from .. import format as fmt
@@ -51,7 +52,12 @@ class RecommendationsScreen(AreaScreen):
 
 
 class UnhealthyScreen(AreaScreen):
-    """The unhealthy resources of one recommendation; mark them for an action."""
+    """The unhealthy resources of one recommendation; mark them and trigger a logic app."""
+
+    BINDINGS = [Binding("t", "trigger", "Trigger", id="action.trigger")]
+
+    def action_trigger(self) -> None:
+        self.respond(self.watch_app.responder.trigger(self.selected(), self.key))
 
     def __init__(self, key: str) -> None:
         super().__init__()

@@ -40,6 +40,8 @@ class StatusLine(Static):
                 parts.append(Text(f"{len(failing)} scope(s) failing", style="bold yellow"))
             if app.refreshing:
                 parts.append(Text("refreshing…"))
+        if app.read_only:
+            parts.append(Text("READ-ONLY", style="bold reverse"))
         if app.marks:
             parts.append(Text(f"{len(app.marks)} marked", style="bold"))
         unseen = app.unseen_alert_count
@@ -51,5 +53,31 @@ class StatusLine(Static):
 
 class Crumb(Static):
     DEFAULT_CSS = """
-    Crumb { height: 1; padding: 0 1; background: $boost; text-style: bold; }
+    Crumb { height: 1; width: 1fr; padding: 0 1; background: $boost; text-style: bold;
+            text-overflow: ellipsis; text-wrap: nowrap; }
     """
+
+
+AREA_TABS = (("1", "Overview"), ("2", "Collections"), ("3", "Alerts"), ("4", "Recs"),
+             ("5", "Audit"))
+
+
+class AreaTabs(Static):
+    """Which area you are in, among all five, and the key of each (k9s-style header)."""
+
+    DEFAULT_CSS = """
+    AreaTabs { height: 1; width: auto; background: $boost; color: $text-muted; }
+    """
+
+    def show_area(self, current: str, width: int) -> None:
+        """Every label when there is room; on a narrow terminal the other areas shrink to
+        their keys and three letters, so the crumb keeps its space."""
+        wide = width >= 110
+        text = Text()
+        for key, label in AREA_TABS:
+            here = label.lower().startswith(current[:4].lower())
+            shown = label if here or wide else label[:3]
+            style = "bold reverse" if here else ""
+            text.append(f" {key}", style="bold " + style)
+            text.append(f" {shown} ", style=style)
+        self.update(text)

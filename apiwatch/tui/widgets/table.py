@@ -55,7 +55,7 @@ class ResourceTable(DataTable):
         Binding("home,g", "scroll_top", "First row", show=False, id="table.first"),
         Binding("end,G", "scroll_bottom", "Last row", show=False, id="table.last"),
         Binding("space", "toggle_mark", "Mark", id="table.mark"),
-        Binding("s", "sort_next", "Sort", id="table.sort"),
+        Binding("s", "sort_next", "Sort", show=False, id="table.sort"),
         Binding("S", "sort_reverse", "Reverse", show=False, id="table.sort_reverse"),
     ]
 
@@ -86,7 +86,7 @@ class ResourceTable(DataTable):
         self.sort_reverse = False
         self._shown: list[Column] = []
         self._visible: list[Row] = []
-        self._width = 0
+        self._known_width = 0
 
     # -- data -------------------------------------------------------------------------------
     def set_rows(self, rows: Iterable[Row]) -> None:
@@ -132,13 +132,13 @@ class ResourceTable(DataTable):
         return fitted
 
     def on_resize(self, event: events.Resize) -> None:
-        if event.size.width != self._width:
-            self._width = event.size.width
+        if event.size.width != self._known_width:
+            self._known_width = event.size.width
             self._rebuild()
 
     def _rebuild(self) -> None:
         keep = self.current_key
-        width = self._width or (self.app.size.width if self.is_attached else 80)
+        width = self._known_width or (self.app.size.width if self.is_attached else 80)
         shown = self._fit(width)
         rows = [r for r in self.rows_all if self.filter.matches(r.text())]
         if self.sort_column:

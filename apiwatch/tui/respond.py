@@ -1,0 +1,250 @@
+"""The console's writes: each one picked, previewed and confirmed in a dialog (focus on Cancel),
+sent through the actions layer (audited there), and followed in a progress dialog."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Awaitable, Callable, Sequence
+from datetime import timedelta
+from typing import TYPE_CHECKING
+
+from rich.console import Group
+from rich.syntax import Syntax
+from rich.table import Table
+from rich.text import Text
+
+from ..actions.alert_state import STATES, change_alert_state
+from ..actions.context import ActionContext, ActionResult, ReadOnlyError
+from ..actions.identity import signed_in_identity
+from ..actions.logic_apps import LogicAppChoice, logic_app_choices, trigger_logic_app
+from ..actions.onboarding import offboard, onboard
+from ..actions.simulate import asc_location, probe_endpoint, probe_url, sample_alerts
+from ..actions.targets import TargetError, trigger_items
+from ..azure.errors import describe
+from ..model import Alert, normalize
+from ..redact import redact
+from .screens.dialogs import ConfirmScreen, PickScreen, ProgressScreen
+
+if TYPE_CHECKING:
+    from .app import ApiWatchApp
+
+PREVIEW_LINES = 40
+
+
+class Responder:
+    def __init__(self, app: ApiWatchApp) -> None:
+        self.app = app
+        self._identity: str | None = None
+
+    async def _context(self, progress: ProgressScreen) -> ActionContext:
+        app = self.app
+        session = await app.arm_session()
+        if self._identity is None:
+            self._identity = await signed_in_identity(session.credential,
+                                                      app.config.azure.scope)
+        return ActionContext(session, app.audit, self._identity, app.read_only,
+                             on_progress=progress.update)
+
+    async def _run(self, title: str, labels: Sequence[str],
+                   work: Callable[[ActionContext], Awaitable[ActionResult]]) -> ActionResult | None:
+        progress = ProgressScreen(title, labels)
+        self.app.push_screen(progress)
+        try:
+            ctx = await self._context(progress)
+            result = await work(ctx)
+        except ReadOnlyError as exc:
+            progress.finish(None, str(exc))
+            return None
+        except Exception as exc:  # the console stays up; the dialog says what went wrong
+            progress.finish(None, redact(describe(exc).message))
+            return None
+        progress.finish(result)
+        self.app.audit_changed()
+        return result
+
+    def _blocked(self) -> bool:
+        if self.app.read_only:
+            self.app.notify("Read-only mode: writes are off (W turns them on).", severity="warning")
+            self.app.bell()
+            return True
+        return False
+
+    # -- trigger a logic app ----------------------------------------------------------------
+    async def trigger(self, resource_ids: Sequence[str], recommendation: str | None) -> None:
+        app = self.app
+        if self._blocked() or app.views is None:
+            return
+        snapshot = app.views.snapshot
+        try:
+            items, kind, subscription = trigger_items(snapshot, resource_ids, recommendation)
+        except TargetError as exc:
+            app.notify(str(exc), severity="error")
+            return
+        choices = logic_app_choices(snapshot, subscription, kind)
+        sub_name = next((s.label for s in snapshot.subscriptions
+                         if s.subscription_id.lower() == subscription), subscription)
+        if not choices:
+            app.notify(f"No logic app in {sub_name} can take a {kind}.", severity="warning")
+            return
+        choice: LogicAppChoice | None = await app.push_screen_wait(PickScreen(
+            f"Trigger a logic app on {len(items)} {kind}(s) in {sub_name}",
+            [(_choice_label(c), c, c.selectable) for c in choices],
+            note="Logic apps named by Defender workflow automations, and logic apps whose "
+                 "trigger can be called. Disabled ones cannot be picked.",
+        ))
+        if choice is None:
+            return
+        recent = app.audit.recently_triggered(
+            choice.app.id, [i.resource_id for i in items],
+            timedelta(minutes=app.config.actions.retrigger_minutes),
+        )
+        body = Table.grid(padding=(0, 2))
+        body.add_column(style="bold")
+        body.add_column()
+        body.add_row("Subscription", f"{sub_name} ({subscription})")
+        body.add_row("Logic app", f"{choice.app.name} ({choice.app.resource_group}) · "
+                                  f"trigger {choice.trigger.name if choice.trigger else '-'}")
+        body.add_row("Resources", f"{len(items)} {kind} payload(s), one POST each")
+        parts: list = [body]
+        if recent:
+            parts.append(Text(
+                f"\n{choice.app.name} was triggered on {len(recent)} of these within the last "
+                f"{app.config.actions.retrigger_minutes:g} minutes. Trigger again?",
+                style="bold yellow",
+            ))
+        preview = json.dumps(items[0].payload, indent=2).splitlines()
+        if len(preview) > PREVIEW_LINES:
+            preview = [*preview[:PREVIEW_LINES], "  …"]
+        parts.append(Text("\nPayload of the first resource:", style="bold"))
+        parts.append(Syntax("\n".join(preview), "json", theme="ansi_dark", word_wrap=True))
+        if not await app.push_screen_wait(ConfirmScreen(
+            "Trigger logic app", Group(*parts), "Trigger again" if recent else "Trigger",
+        )):
+            return
+        labels = [_short(i.resource_id) for i in items]
+        follow = app.config.actions.follow_seconds
+        await self._run(f"Triggering {choice.app.name}", labels,
+                        lambda ctx: trigger_logic_app(ctx, choice, items, follow_seconds=follow))
+
+    # -- alert state ------------------------------------------------------------------------
+    async def alert_state(self, alerts: Sequence[Alert], state: str) -> None:
+        app = self.app
+        if self._blocked() or not alerts:
+            return
+        _, status = STATES[state]
+        body = Text(f"Set {len(alerts)} alert(s) to {status.value}:\n")
+        for alert in alerts[:12]:
+            body.append(f"  {alert.severity.value:<13} {alert.display_name}\n")
+        if len(alerts) > 12:
+            body.append(f"  … and {len(alerts) - 12} more\n")
+        if not await app.push_screen_wait(ConfirmScreen(
+            f"{status.value} alerts", body, status.value, danger=state == "dismiss",
+        )):
+            return
+        result = await self._run(f"Setting {len(alerts)} alert(s) to {status.value}",
+                                 [a.display_name for a in alerts],
+                                 lambda ctx: change_alert_state(ctx, alerts, state))
+        if result is not None:
+            done = {t.resource_id for t in result.targets if t.outcome == "succeeded"}
+            app.apply_alert_status(done, status)
+
+    # -- sample alerts and simulated detections ---------------------------------------------
+    async def sample_alerts(self) -> None:
+        app = self.app
+        if self._blocked() or app.views is None:
+            return
+        snapshot = app.views.snapshot
+        failed = snapshot.failed_subscriptions()
+        subs = [s for s in snapshot.subscriptions if s.subscription_id not in failed]
+        if not subs:
+            app.notify("No readable subscription.", severity="warning")
+            return
+        sub = subs[0] if len(subs) == 1 else await app.push_screen_wait(PickScreen(
+            "Create sample alerts in which subscription?",
+            [(f"{s.label} ({s.subscription_id})", s, True) for s in subs],
+        ))
+        if sub is None:
+            return
+        location = asc_location(snapshot, sub.subscription_id)
+        if location is None:
+            app.notify("Defender's location for this subscription is not known yet.",
+                       severity="error")
+            return
+        body = Text(f"Ask Defender for Cloud to create sample Defender for APIs alerts in "
+                    f"{sub.label} ({location}). They arrive in the live feed in a few minutes "
+                    "and also reach SIEM, workflow automation and email like real alerts.")
+        if not await app.push_screen_wait(ConfirmScreen("Create sample alerts", body,
+                                                        "Create", danger=False)):
+            return
+        result = await self._run("Creating sample alerts", [sub.label],
+                                 lambda ctx: sample_alerts(ctx, sub.subscription_id, location))
+        if result is not None and result.ok:
+            app.action_refresh()
+
+    async def probe(self, endpoint_key: str) -> None:
+        app = self.app
+        if self._blocked() or app.views is None:
+            return
+        view = app.views.endpoints_by_key.get(endpoint_key)
+        if view is None:
+            return
+        url = probe_url(view)
+        if url is None:
+            app.notify("The endpoint's gateway URL is not known.", severity="error")
+            return
+        body = Text.assemble(
+            "Send one request, as Microsoft documents for validating Defender for APIs:\n\n",
+            (f"  {view.endpoint.method} {url}\n  User-Agent: javascript:\n\n", "bold"),
+            "Defender raises \"Suspicious User Agent detected\" after a while"
+            + ("." if view.onboarded else
+               " — but this API is not onboarded, so Defender will not see it."),
+        )
+        if not await app.push_screen_wait(ConfirmScreen("Simulate a detection", body, "Send",
+                                                        danger=False)):
+            return
+        result = await self._run("Sending the probe", [view.label],
+                                 lambda ctx: probe_endpoint(ctx, view))
+        if result is not None and result.ok:
+            app.set_timer(5, app.action_refresh)
+
+    # -- onboarding -------------------------------------------------------------------------
+    async def onboarding(self, api_key: str, *, on: bool) -> None:
+        app = self.app
+        if self._blocked() or app.views is None:
+            return
+        api = app.views.apis.get(normalize(api_key))
+        if api is None:
+            return
+        onboarded = api.key in app.views.snapshot.onboarded_api_keys
+        if onboarded == on:
+            app.notify(f"{api.display_name} is {'already' if on else 'not'} onboarded.")
+            return
+        verb = "Onboard" if on else "Offboard"
+        text = (f"{verb} {api.display_name} ({api.service_name}) "
+                f"{'to' if on else 'from'} Defender for APIs.\n\n")
+        text += ("Onboarding adds load on the API Management instance; Microsoft advises "
+                 "onboarding gradually. First insights arrive after about 30 minutes."
+                 if on else "Defender stops monitoring this API's traffic.")
+        if not await app.push_screen_wait(ConfirmScreen(verb, Text(text), verb,
+                                                        danger=not on)):
+            return
+        runner = onboard if on else offboard
+        result = await self._run(f"{verb}ing {api.display_name}", [api.display_name],
+                                 lambda ctx: runner(ctx, api.id))
+        if result is not None and result.ok:
+            app.action_refresh()
+
+
+def _choice_label(choice: LogicAppChoice) -> Text:
+    text = Text(choice.app.name, style="bold" if choice.selectable else "dim")
+    text.append(f"  {choice.app.resource_group or '-'} · {choice.trigger_kind}", style="dim")
+    if choice.automations:
+        text.append(f" · automation: {', '.join(choice.automations)}", style="dim")
+    if not choice.selectable:
+        text.append(f"  ({choice.reason})", style="italic")
+    return text
+
+
+def _short(resource_id: str) -> str:
+    parts = resource_id.rstrip("/").split("/")
+    return "/".join(parts[-3:]) if len(parts) > 3 else resource_id
