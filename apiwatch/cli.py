@@ -50,6 +50,9 @@ def _parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
+    from .logs import setup_logging
+
+    setup_logging()
     if args.command == "audit":
         return run_audit(args)
     demo = None

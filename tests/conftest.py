@@ -34,3 +34,4 @@ def example_items(relative: str) -> list[dict[str, Any]]:
 def _isolated_state(tmp_path, monkeypatch):
     """No test writes the real user's audit log or state."""
     monkeypatch.setenv("APIWATCH_STATE_DIR", str(tmp_path / "apiwatch-state"))
+    monkeypatch.setenv("APIWATCH_LOG_DIR", str(tmp_path / "apiwatch-logs"))

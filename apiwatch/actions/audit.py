@@ -5,6 +5,7 @@ WAL with synchronous=FULL: a SIGKILL between two writes loses neither."""
 from __future__ import annotations
 
 import json
+import logging
 import os
 import socket
 import sqlite3
@@ -43,6 +44,7 @@ CREATE TABLE IF NOT EXISTS targets (
 CREATE INDEX IF NOT EXISTS targets_resource ON targets(resource_id);
 """
 DIED = "the process ended before the outcome was known"
+log = logging.getLogger(__name__)
 
 
 def _now() -> str:
@@ -90,6 +92,7 @@ class AuditLog:
                 "INSERT INTO targets (action_id, seq, resource_id, updated_at) VALUES (?,?,?,?)",
                 [(action_id, i, r, _now()) for i, r in enumerate(resources)],
             )
+        log.info("action %d by %s: %s", action_id, identity, summary)
         return action_id
 
     def target(self, action_id: int, seq: int, outcome: str | None, *,
@@ -102,6 +105,7 @@ class AuditLog:
             )
 
     def complete(self, action_id: int, outcome: str, detail: str | None = None) -> None:
+        log.info("action %d ended: %s %s", action_id, outcome, detail or "")
         with self._tx():
             self._db.execute(
                 "UPDATE actions SET outcome = ?, detail = ?, finished_at = ? WHERE id = ?",
@@ -120,6 +124,7 @@ class AuditLog:
         dead = [row[0] for row in open_rows if row[1] != host or not _alive(row[2])]
         if not dead:
             return 0
+        log.warning("%d action(s) left open by a process that died: marked unknown", len(dead))
         with self._tx():
             marks = ",".join("?" * len(dead))
             self._db.execute(

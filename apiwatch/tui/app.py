@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import logging
 import signal
 from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import replace
@@ -196,6 +197,7 @@ class ApiWatchApp(App[int]):
         except Exception as exc:  # the console stays up; the status line says why
             from ..azure.errors import describe
 
+            logging.getLogger(__name__).exception("read failed")
             self.loading_error = f"read failed: {describe(exc).message}"
         else:
             self.loading_error = None

@@ -43,7 +43,8 @@ def config_file(tmp_path, emu):
 
 
 def run(config_file, state_dir, *args, wait=True):
-    env = {**os.environ, "APIWATCH_STATE_DIR": str(state_dir), "APIWATCH_CONFIG": str(config_file)}
+    env = {**os.environ, "APIWATCH_STATE_DIR": str(state_dir), "APIWATCH_LOG_DIR": str(state_dir),
+           "APIWATCH_CONFIG": str(config_file), "APIWATCH_LOG_LEVEL": "DEBUG"}
     cmd = [sys.executable, "-m", "apiwatch", *args]
     if not wait:
         return subprocess.Popen(cmd, env=env, cwd=REPO, stdout=subprocess.PIPE,
@@ -198,6 +199,7 @@ async def test_no_secret_reaches_any_output(tmp_path, emu, config_file):
     secrets = await _issued_sigs(emu) | {emu.token}
     assert len(secrets) > 3
     files = [p for p in tmp_path.rglob("*") if p.is_file()]
+    assert any(p.name == "apiwatch.log" for p in files)
     blobs = outputs + [p.read_bytes().decode("utf-8", "replace") for p in files
                        if p.suffix != ".toml"]
     for secret in secrets:

@@ -51,6 +51,13 @@ async def open_unhealthy(pilot, key=KEY_UNAUTHENTICATED):
     assert isinstance(app.screen, UnhealthyScreen)
 
 
+async def pick(pilot, name):
+    options = pilot.app.screen.query_one(OptionList)
+    labels = [str(options.get_option_at_index(i).prompt) for i in range(options.option_count)]
+    options.highlighted = next(i for i, lbl in enumerate(labels) if lbl.startswith(name))
+    await pilot.press("enter")
+
+
 def workflow(emu, name, sub_id):
     return next(w for w in emu.tenant.subscription(sub_id).workflows if w.name == name)
 
@@ -192,3 +199,44 @@ async def test_sample_alerts_from_the_alerts_area(emu):
         await pilot.press("escape")
         await until(pilot, lambda: len(app.views.snapshot.alerts) > before, tries=400)
         assert any(a.display_name.startswith("[SAMPLE ALERT]") for a in app.views.snapshot.alerts)
+
+
+async def test_no_secret_on_screen_in_logs_or_audit(emu, tmp_path, monkeypatch):
+    from apiwatch.logs import setup_logging
+
+    from ..actions.test_cli_actions import _issued_sigs
+
+    monkeypatch.setenv("APIWATCH_LOG_DIR", str(tmp_path / "logs"))
+    monkeypatch.setenv("APIWATCH_LOG_LEVEL", "DEBUG")
+    setup_logging()
+    app = make(emu)
+    screens = []
+    async with app.run_test(size=(100, 30)) as pilot:
+        await ready(pilot)
+        emu.faults.add("error", count=1, match="/paths/invoke", status=500)
+        for attempt in range(2):  # one failing POST, one good run
+            await open_unhealthy(pilot)
+            await pilot.press("t")
+            await until(pilot, lambda: isinstance(app.screen, PickScreen))
+            screens.append(app.export_screenshot())
+            await pick(pilot, "disable-unused-endpoints")
+            await until(pilot, lambda: isinstance(app.screen, ConfirmScreen))
+            # the same logic app on the same resource a moment ago: asked once more
+            assert app.screen.confirm == ("Trigger" if attempt == 0 else "Trigger again")
+            screens.append(app.export_screenshot())
+            app.screen.query_one("#confirm", Button).press()
+            await until(pilot, lambda: isinstance(app.screen, ProgressScreen)
+                        and app.screen.final is not None, tries=400)
+            screens.append(app.export_screenshot())
+            assert app.screen.final.outcome == ("failed" if attempt == 0 else "succeeded")
+            await pilot.press("escape", "escape")
+            await pilot.pause()
+        await pilot.press("5")
+        await pilot.pause()
+        screens.append(app.export_screenshot())
+    secrets = await _issued_sigs(emu) | {emu.token}
+    files = [p.read_bytes().decode("utf-8", "replace")
+             for p in tmp_path.rglob("*") if p.is_file()]
+    assert any("action" in f for f in files)  # the log and the audit log were written
+    for secret in secrets:
+        assert all(secret not in blob for blob in screens + files)

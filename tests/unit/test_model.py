@@ -66,3 +66,28 @@ def test_redact_hides_sig_and_bearer_tokens():
     out = redact(f"POST {url} failed; Authorization: Bearer eyJhbGciOi.abc.def")
     assert "AbC123xyz" not in out and "eyJhbGciOi" not in out
     assert "sig=[redacted]" in out and "sv=1.0" in out
+
+
+def test_log_records_are_redacted(tmp_path, monkeypatch):
+    import logging
+    import logging.handlers
+
+    from apiwatch.logs import setup_logging
+
+    monkeypatch.setenv("APIWATCH_LOG_DIR", str(tmp_path))
+    path = setup_logging("DEBUG")
+    log = logging.getLogger("apiwatch.test")
+    log.info("posting to %s", "https://h/x?api-version=1&sig=SeCrEt123&sv=1")
+    try:
+        raise ValueError("Authorization: Bearer tok.en.value failed")
+    except ValueError:
+        log.exception("boom")
+    for handler in logging.getLogger().handlers:
+        handler.flush()
+    text = path.read_text()
+    for handler in list(logging.getLogger().handlers):
+        if isinstance(handler, logging.handlers.RotatingFileHandler):
+            logging.getLogger().removeHandler(handler)
+            handler.close()
+    assert "sig=[redacted]" in text and "SeCrEt123" not in text
+    assert "tok.en.value" not in text and "boom" in text
