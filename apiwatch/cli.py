@@ -96,8 +96,8 @@ VIEWS: dict[str, Callable[[Snapshot], dict[str, Any]]] = {
 
 
 async def _headless(command: str, as_json: bool, config: Config) -> int:
-    from .azure.reader import read_snapshot
     from .azure.session import ArmSession
+    from .poller.once import read_snapshot
 
     async with ArmSession(config.azure) as session:
         snapshot = await read_snapshot(session, config.azure.subscriptions)

@@ -84,8 +84,8 @@ def run_audit(args: argparse.Namespace) -> int:
 
 
 async def run_action(args: argparse.Namespace, config: Config) -> int:
-    from .azure.reader import read_snapshot
     from .azure.session import ArmSession
+    from .poller.once import read_snapshot
 
     if not args.yes:
         print(f"apiwatch: {args.command} writes to Azure; add --yes to do it", file=sys.stderr)

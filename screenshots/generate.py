@@ -10,11 +10,11 @@ import sys
 from datetime import datetime, timezone
 from pathlib import Path
 
-from apiwatch.azure.reader import read_snapshot
 from apiwatch.azure.session import ArmSession
 from apiwatch.config import Config
 from apiwatch.emulator import EmulatorConfig, start_in_thread
 from apiwatch.model import Snapshot
+from apiwatch.poller.once import read_snapshot
 from apiwatch.tui.app import ApiWatchApp
 
 HERE = Path(__file__).resolve().parent

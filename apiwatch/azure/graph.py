@@ -65,10 +65,11 @@ def parse_endpoint_row(row: Mapping[str, Any]) -> tuple[str, EndpointInsight] | 
     )
 
 
-async def query_endpoint_insights(
+async def query_endpoint_rows(
     session: ArmSession, subscription_ids: Sequence[str]
-) -> dict[str, EndpointInsight]:
-    insights: dict[str, EndpointInsight] = {}
+) -> list[Mapping[str, Any]]:
+    """Every endpoint row for the subscriptions, page after page (the wire JSON)."""
+    found: list[Mapping[str, Any]] = []
     url = session.url("/providers/Microsoft.ResourceGraph/resources", GRAPH_API_VERSION)
     for start in range(0, len(subscription_ids), SUBSCRIPTION_BATCH):
         batch = list(subscription_ids[start : start + SUBSCRIPTION_BATCH])
@@ -81,12 +82,10 @@ async def query_endpoint_insights(
             body = {"query": ENDPOINTS_QUERY, "subscriptions": batch, "options": options}
             data, _, _ = await session.request_json("POST", url, body)
             rows = data.get("data") if isinstance(data, Mapping) else None
-            for row in rows if isinstance(rows, list) else ():
-                parsed = parse_endpoint_row(row) if isinstance(row, Mapping) else None
-                if parsed:
-                    insights[parsed[0]] = parsed[1]
+            found.extend(r for r in (rows if isinstance(rows, list) else ())
+                         if isinstance(r, Mapping))
             token = data.get("$skipToken") if isinstance(data, Mapping) else None
             if not token or token in seen:
                 break
             seen.add(token)
-    return insights
+    return found

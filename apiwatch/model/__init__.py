@@ -21,7 +21,7 @@ from .inventory import (
     EndpointInsight,
     Subscription,
 )
-from .snapshot import Snapshot, SourceFailure, endpoint_health
+from .snapshot import Snapshot, SourceFailure, SourceHealth, endpoint_health
 
 __all__ = [
     "KEY_UNAUTHENTICATED",
@@ -48,6 +48,7 @@ __all__ = [
     "Severity",
     "Snapshot",
     "SourceFailure",
+    "SourceHealth",
     "Subscription",
     "WorkflowState",
     "endpoint_health",

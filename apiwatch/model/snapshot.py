@@ -65,6 +65,8 @@ class Snapshot:
     logic_apps: tuple[LogicApp, ...] = ()
     automations: tuple[SecurityAutomation, ...] = ()
     failures: tuple[SourceFailure, ...] = ()
+    health: tuple[SourceHealth, ...] = ()
+    from_cache: bool = False  # opened from the on-disk cache, not yet refreshed
 
     @cached_property
     def onboarded_api_keys(self) -> frozenset[str]:
@@ -105,3 +107,20 @@ class Snapshot:
 
     def failed_subscriptions(self) -> frozenset[str]:
         return frozenset(f.subscription_id for f in self.failures if f.subscription_id)
+
+
+@dataclass(frozen=True, slots=True)
+class SourceHealth:
+    """How one source (for one subscription, or the tenant) is doing."""
+
+    source: str
+    subscription_id: str | None
+    status: str  # ok, degraded, failing, pending
+    fetched_at: datetime | None  # the last good read
+    last_error: str | None = None
+    failures_in_a_row: int = 0
+
+    @property
+    def stale(self) -> bool:
+        """Shown data is older than the last attempt: the last read failed."""
+        return self.status in ("degraded", "failing") and self.fetched_at is not None

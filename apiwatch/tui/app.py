@@ -207,7 +207,7 @@ class ApiWatchApp(App[int]):
             self._update_status()
 
     async def _read(self) -> Snapshot:
-        from ..azure.reader import read_snapshot
+        from ..poller.once import read_snapshot
 
         session = await self.arm_session()
         return await read_snapshot(session, self.config.azure.subscriptions, clock=self.clock)

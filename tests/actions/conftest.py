@@ -6,10 +6,10 @@ import pytest
 
 from apiwatch.actions.audit import AuditLog
 from apiwatch.actions.context import ActionContext
-from apiwatch.azure.reader import read_snapshot
 from apiwatch.azure.session import ArmSession
 from apiwatch.config import Config
 from apiwatch.emulator import Emulator, EmulatorConfig
+from apiwatch.poller.once import read_snapshot
 
 
 def config_for(emu) -> Config:

@@ -11,8 +11,8 @@ from apiwatch.actions.alert_state import change_alert_state
 from apiwatch.actions.onboarding import offboard, onboard
 from apiwatch.actions.payloads import alert_payload, recommendation_payload
 from apiwatch.actions.simulate import asc_location, sample_alerts
-from apiwatch.azure.reader import read_snapshot
 from apiwatch.model import AlertStatus, normalize
+from apiwatch.poller.once import read_snapshot
 
 from ..conftest import EXAMPLES
 

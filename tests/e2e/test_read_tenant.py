@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import time
 
-from apiwatch.azure.reader import read_snapshot
 from apiwatch.azure.session import ArmSession
 from apiwatch.model import Health, Severity, normalize
+from apiwatch.poller.once import read_snapshot
 
 from .conftest import settings_for
 

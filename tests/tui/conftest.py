@@ -9,11 +9,11 @@ from pathlib import Path
 
 import pytest
 
-from apiwatch.azure.reader import read_snapshot
 from apiwatch.azure.session import ArmSession
 from apiwatch.config import Config
 from apiwatch.emulator import EmulatorConfig, start_in_thread
 from apiwatch.model import Snapshot
+from apiwatch.poller.once import read_snapshot
 from apiwatch.tui.app import ApiWatchApp
 
 FROZEN = datetime(2026, 11, 24, 3, 0, tzinfo=timezone.utc)

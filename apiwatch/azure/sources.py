@@ -1,0 +1,163 @@
+"""Every source apiwatch reads, one at a time: one list (or chain of lists) for one subscription
+or the tenant, returning the wire JSON (for the on-disk cache) and the parsed domain objects.
+The poller schedules these; a one-shot read runs them all once."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from ..model import SourceFailure
+from . import alerts, apim, assessments, automation, collections, graph, subscriptions
+from .errors import describe
+from .pages import RawPages
+from .session import ArmSession
+from .wire import BadItem
+
+# Per-subscription sources and tenant-wide ones, with the job (kind) that polls them.
+SUBSCRIPTION_SOURCES = ("collections", "apim", "assessments", "alerts", "automations",
+                        "logic-apps")
+TENANT_SOURCES = ("subscriptions", "metadata", "graph")
+APIM_REQUESTS_PER_SUBSCRIPTION = 6
+
+
+@dataclass(frozen=True, slots=True)
+class ApimData:
+    services: tuple[Any, ...] = ()
+    apis: tuple[Any, ...] = ()
+    endpoints: tuple[Any, ...] = ()
+
+
+@dataclass(frozen=True)
+class SourceRead:
+    source: str
+    subscription_id: str | None
+    ok: bool  # the listing succeeded (bad items may still have been skipped)
+    value: Any = None  # parsed: a tuple of domain objects, ApimData, or a mapping (graph)
+    raw: Any = None  # the wire JSON, for the cache
+    warnings: tuple[SourceFailure, ...] = ()
+    failure: SourceFailure | None = None
+    retry_after: float | None = None
+    extra: Mapping[str, Any] = field(default_factory=dict)
+
+
+def _items(raw: Any) -> list[Mapping[str, Any]]:
+    return [i for i in raw if isinstance(i, Mapping)] if isinstance(raw, list) else []
+
+
+def _parse_list(source: str, sub: str | None, raw: Any, parser: Callable[[Any], Any]
+                ) -> tuple[tuple[Any, ...], list[SourceFailure]]:
+    parsed, bad = [], 0
+    for item in _items(raw):
+        try:
+            parsed.append(parser(item))
+        except (BadItem, TypeError, ValueError, AttributeError, KeyError):
+            bad += 1
+    warnings = []
+    if bad:
+        warnings.append(SourceFailure(source, sub, f"{bad} item(s) could not be read and were "
+                                                   "skipped", code="BadItem"))
+    return tuple(parsed), warnings
+
+
+PARSERS: dict[str, Callable[[Any], Any]] = {
+    "collections": collections.parse_collection,
+    "assessments": assessments.parse_assessment,
+    "alerts": alerts.parse_alert,
+    "automations": automation.parse_automation,
+    "logic-apps": automation.parse_workflow,
+    "subscriptions": subscriptions.parse_subscription,
+    "metadata": assessments.parse_metadata,
+}
+
+
+def parse_source(source: str, sub: str | None, raw: Any) -> tuple[Any, list[SourceFailure]]:
+    """Wire JSON -> domain values; used for live reads and for the cache at start."""
+    if source == "apim":
+        raw = raw if isinstance(raw, Mapping) else {}
+        services, w1 = _parse_list(source, sub, raw.get("services"), apim.parse_service)
+        apis, w2 = _parse_list(source, sub, raw.get("apis"), apim.parse_api)
+        ops, w3 = _parse_list(source, sub, raw.get("operations"), apim.parse_operation)
+        return ApimData(services, apis, ops), w1 + w2 + w3
+    if source == "graph":
+        insights = {}
+        for row in _items(raw):
+            try:
+                parsed = graph.parse_endpoint_row(row)
+            except (TypeError, ValueError, AttributeError):
+                parsed = None
+            if parsed:
+                insights[parsed[0]] = parsed[1]
+        return insights, []
+    parsed, warnings = _parse_list(source, sub, raw, PARSERS[source])
+    if source == "assessments":
+        parsed = tuple(r for r in parsed if r.is_api_related)
+    if source == "subscriptions":
+        parsed = tuple(s for s in parsed if subscriptions.usable(s))
+    return parsed, warnings
+
+
+async def _listing(session: ArmSession, source: str, sub: str | None,
+                   subs: Sequence[str]) -> tuple[Any, list[str]]:
+    """The wire JSON of one source, and any paging problems."""
+    if source == "subscriptions":
+        pages = await subscriptions.list_subscriptions(session)
+        return list(pages.items), [pages.problem] if pages.problem else []
+    if source == "metadata":
+        pages = await assessments.list_metadata(session, subs[0])
+        return list(pages.items), [pages.problem] if pages.problem else []
+    if source == "graph":
+        return await graph.query_endpoint_rows(session, subs), []
+    assert sub is not None
+    if source == "apim":
+        return await _apim(session, sub)
+    lister = {
+        "collections": collections.list_collections,
+        "assessments": assessments.list_assessments,
+        "alerts": alerts.list_alerts,
+        "automations": automation.list_automations,
+        "logic-apps": automation.list_workflows,
+    }[source]
+    pages: RawPages = await lister(session, sub)
+    return list(pages.items), [pages.problem] if pages.problem else []
+
+
+async def _apim(session: ArmSession, sub: str) -> tuple[Any, list[str]]:
+    """Services, then every service's APIs, then every API's operations, a few at a time."""
+    limit = asyncio.Semaphore(APIM_REQUESTS_PER_SUBSCRIPTION)
+    problems: list[str] = []
+
+    async def limited(coro: Any) -> RawPages:
+        async with limit:
+            pages = await coro
+        if pages.problem:
+            problems.append(pages.problem)
+        return pages
+
+    services_pages = await limited(apim.list_services(session, sub))
+    services, _ = _parse_list("apim", sub, list(services_pages.items), apim.parse_service)
+    api_pages = await asyncio.gather(*(limited(apim.list_apis(session, s)) for s in services))
+    api_items = [i for p in api_pages for i in p.items]
+    apis, _ = _parse_list("apim", sub, api_items, apim.parse_api)
+    op_pages = await asyncio.gather(*(limited(apim.list_operations(session, a)) for a in apis))
+    raw = {"services": list(services_pages.items), "apis": api_items,
+           "operations": [i for p in op_pages for i in p.items]}
+    return raw, problems
+
+
+async def read_source(session: ArmSession, source: str, sub: str | None = None, *,
+                      subscriptions_for_tenant: Sequence[str] = ()) -> SourceRead:
+    """Read one source; never raises (but for cancellation): failures come back as values."""
+    try:
+        raw, problems = await _listing(session, source, sub, subscriptions_for_tenant)
+    except asyncio.CancelledError:
+        raise
+    except Exception as exc:
+        problem = describe(exc)
+        failure = SourceFailure(source, sub, problem.message, problem.status, problem.code)
+        return SourceRead(source, sub, False, failure=failure, retry_after=problem.retry_after)
+    value, warnings = parse_source(source, sub, raw)
+    warnings += [SourceFailure(source, sub, p, code="Paging") for p in problems]
+    return SourceRead(source, sub, True, value, raw, tuple(warnings))

@@ -1,0 +1,1 @@
+"""Polling: each kind of data on its own interval, never overlapping, bounded, backing off."""

@@ -1,0 +1,47 @@
+"""A one-shot read of every source, for the headless commands and the tests."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable, Sequence
+from datetime import datetime, timezone
+
+from ..azure.session import ArmSession
+from ..azure.sources import SUBSCRIPTION_SOURCES, read_source
+from ..model import Snapshot
+from ..store.live import LiveStore
+
+PARALLEL_READS = 12
+
+
+async def read_all(session: ArmSession, store: LiveStore) -> None:
+    if not store.configured:
+        store.apply(await read_source(session, "subscriptions"))
+    gate = asyncio.Semaphore(PARALLEL_READS)
+
+    async def one(source: str, sub: str | None, **kw: object):  # type: ignore[no-untyped-def]
+        async with gate:
+            return await read_source(session, source, sub, **kw)  # type: ignore[arg-type]
+
+    subs = [s.subscription_id for s in store.subscriptions()]
+    reads = await asyncio.gather(*(one(src, sub) for sub in subs for src in SUBSCRIPTION_SOURCES))
+    for read in reads:
+        store.apply(read)
+    readable = store.readable()
+    if readable:
+        for read in await asyncio.gather(
+            one("metadata", None, subscriptions_for_tenant=readable),
+            one("graph", None, subscriptions_for_tenant=readable),
+        ):
+            store.apply(read)
+
+
+async def read_snapshot(
+    session: ArmSession,
+    configured_subscriptions: Sequence[str] = (),
+    *,
+    clock: Callable[[], datetime] = lambda: datetime.now(timezone.utc),
+) -> Snapshot:
+    store = LiveStore(configured_subscriptions, clock)
+    await read_all(session, store)
+    return store.snapshot()

@@ -1,0 +1,171 @@
+"""The live store: the last good value of every source (per subscription, or tenant-wide), its
+health, and the snapshot built from them. A failing source keeps its last good data, marked
+stale; one failing subscription never blanks the others."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from typing import Any
+
+from ..azure.sources import ApimData, SourceRead, parse_source
+from ..model import (
+    Recommendation,
+    Snapshot,
+    SourceFailure,
+    SourceHealth,
+    Subscription,
+)
+
+FAILING_AFTER = 3  # failures in a row before a source with data counts as failing
+
+
+@dataclass
+class SourceState:
+    source: str
+    subscription_id: str | None
+    value: Any = None
+    raw: Any = None
+    fetched_at: datetime | None = None
+    error: SourceFailure | None = None
+    warnings: tuple[SourceFailure, ...] = ()
+    failures_in_a_row: int = 0
+    attempted: bool = False
+
+    @property
+    def status(self) -> str:
+        if self.error is None:
+            if not self.attempted and self.fetched_at is None:
+                return "pending"
+            return "degraded" if self.warnings else "ok"
+        if self.fetched_at is None or self.failures_in_a_row >= FAILING_AFTER:
+            return "failing"
+        return "degraded"
+
+    def health(self) -> SourceHealth:
+        message = self.error.message if self.error else (
+            self.warnings[0].message if self.warnings else None)
+        return SourceHealth(self.source, self.subscription_id, self.status, self.fetched_at,
+                            message, self.failures_in_a_row)
+
+
+Key = tuple[str, "str | None"]
+
+
+class LiveStore:
+    def __init__(
+        self,
+        configured_subscriptions: Sequence[str] = (),
+        clock: Callable[[], datetime] = lambda: datetime.now(timezone.utc),
+    ) -> None:
+        self.configured = tuple(configured_subscriptions)
+        self.clock = clock
+        self.states: dict[Key, SourceState] = {}
+        self.version = 0
+        self._snapshot: Snapshot | None = None
+        self._snapshot_version = -1
+        self.from_cache = False
+
+    # -- updates ----------------------------------------------------------------------------
+    def _state(self, source: str, sub: str | None) -> SourceState:
+        key = (source, sub.lower() if sub else None)
+        state = self.states.get(key)
+        if state is None:
+            state = self.states[key] = SourceState(source, sub)
+        return state
+
+    def apply(self, read: SourceRead, at: datetime | None = None) -> None:
+        state = self._state(read.source, read.subscription_id)
+        state.attempted = True
+        if read.ok:
+            state.value, state.raw = read.value, read.raw
+            state.fetched_at = at or self.clock()
+            state.error = None
+            state.warnings = read.warnings
+            state.failures_in_a_row = 0
+            self.from_cache = False
+        else:
+            state.error = read.failure
+            state.failures_in_a_row += 1
+        self.version += 1
+
+    def load_cached(self, source: str, sub: str | None, raw: Any, fetched_at: datetime) -> None:
+        value, warnings = parse_source(source, sub, raw)
+        state = self._state(source, sub)
+        state.value, state.raw, state.fetched_at = value, raw, fetched_at
+        state.warnings = tuple(warnings)
+        self.from_cache = True
+        self.version += 1
+
+    # -- what to poll -----------------------------------------------------------------------
+    def subscriptions(self) -> list[Subscription]:
+        if self.configured:
+            known = {s.subscription_id.lower(): s for s in self._listed()}
+            return [known.get(sub.lower(), Subscription(sub, "")) for sub in self.configured]
+        return list(self._listed())
+
+    def _listed(self) -> tuple[Subscription, ...]:
+        state = self.states.get(("subscriptions", None))
+        return tuple(state.value or ()) if state else ()
+
+    def readable(self) -> list[str]:
+        """Subscriptions whose Security reads last worked (for tenant-wide queries)."""
+        out = []
+        for sub in self.subscriptions():
+            state = self.states.get(("collections", sub.subscription_id.lower()))
+            if state is None or state.error is None or (state.error.status or 0) != 403:
+                out.append(sub.subscription_id)
+        return out
+
+    # -- reading ----------------------------------------------------------------------------
+    def _values(self, source: str, subs: Iterable[str]) -> Iterable[Any]:
+        for sub in subs:
+            state = self.states.get((source, sub.lower()))
+            if state is not None and state.value is not None:
+                yield state.value
+
+    def snapshot(self) -> Snapshot:
+        if self._snapshot is not None and self._snapshot_version == self.version:
+            return self._snapshot
+        subs = self.subscriptions()
+        ids = [s.subscription_id for s in subs]
+        wanted = {i.lower() for i in ids}
+
+        def flat(source: str) -> tuple[Any, ...]:
+            return tuple(x for value in self._values(source, ids) for x in value)
+
+        apim = list(self._values("apim", ids))
+        metadata_state = self.states.get(("metadata", None))
+        metadata = tuple(metadata_state.value or ()) if metadata_state else ()
+        by_key = {m.key.lower(): m for m in metadata}
+        recommendations: tuple[Recommendation, ...] = tuple(
+            r.with_metadata(by_key.get(r.key.lower())) for r in flat("assessments")
+        )
+        graph_state = self.states.get(("graph", None))
+        insights = dict(graph_state.value or {}) if graph_state else {}
+        relevant = [s for (source, sub), s in self.states.items()
+                    if sub is None or sub in wanted]
+        failures = tuple(
+            f for s in relevant for f in ((s.error,) if s.error else s.warnings)
+        )
+        fetched = [s.fetched_at for s in relevant if s.fetched_at]
+        snapshot = Snapshot(
+            taken_at=max(fetched) if fetched else self.clock(),
+            subscriptions=tuple(subs),
+            collections=flat("collections"),
+            services=tuple(x for a in apim if isinstance(a, ApimData) for x in a.services),
+            apis=tuple(x for a in apim if isinstance(a, ApimData) for x in a.apis),
+            endpoints=tuple(x for a in apim if isinstance(a, ApimData) for x in a.endpoints),
+            insights=insights,
+            recommendations=recommendations,
+            metadata=metadata,
+            alerts=flat("alerts"),
+            logic_apps=flat("logic-apps"),
+            automations=flat("automations"),
+            failures=failures,
+            health=tuple(s.health() for s in relevant),
+            from_cache=self.from_cache,
+        )
+        self._snapshot, self._snapshot_version = snapshot, self.version
+        return snapshot
