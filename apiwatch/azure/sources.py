@@ -129,19 +129,24 @@ async def _apim(session: ArmSession, sub: str) -> tuple[Any, list[str]]:
     limit = asyncio.Semaphore(APIM_REQUESTS_PER_SUBSCRIPTION)
     problems: list[str] = []
 
-    async def limited(coro: Any) -> RawPages:
+    async def limited(start: Callable[[], Any]) -> RawPages:
+        # the request is created only once a slot is free: a cancelled wait leaves nothing behind
         async with limit:
-            pages = await coro
+            pages = await start()
         if pages.problem:
             problems.append(pages.problem)
         return pages
 
-    services_pages = await limited(apim.list_services(session, sub))
+    services_pages = await limited(lambda: apim.list_services(session, sub))
     services, _ = _parse_list("apim", sub, list(services_pages.items), apim.parse_service)
-    api_pages = await asyncio.gather(*(limited(apim.list_apis(session, s)) for s in services))
+    api_pages = await asyncio.gather(
+        *(limited(lambda s=s: apim.list_apis(session, s)) for s in services)
+    )
     api_items = [i for p in api_pages for i in p.items]
     apis, _ = _parse_list("apim", sub, api_items, apim.parse_api)
-    op_pages = await asyncio.gather(*(limited(apim.list_operations(session, a)) for a in apis))
+    op_pages = await asyncio.gather(
+        *(limited(lambda a=a: apim.list_operations(session, a)) for a in apis)
+    )
     raw = {"services": list(services_pages.items), "apis": api_items,
            "operations": [i for p in op_pages for i in p.items]}
     return raw, problems

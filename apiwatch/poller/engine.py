@@ -1,0 +1,206 @@
+"""The polling engine. Each kind of data has its own interval; a job (one kind for one
+subscription, or tenant-wide) is scheduled again only when it ends, so polls never overlap or
+pile up. Concurrency is bounded overall and per subscription; a failing job backs off
+exponentially with jitter, never sooner than Azure's Retry-After."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import random
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+
+from ..azure.session import ArmSession
+from ..azure.sources import SourceRead, read_source
+from ..store.live import LiveStore
+
+log = logging.getLogger(__name__)
+
+# kind -> the sources one job of that kind reads
+KINDS: dict[str, tuple[str, ...]] = {
+    "alerts": ("alerts",),
+    "inventory": ("collections", "apim", "assessments"),
+    "automation": ("automations", "logic-apps"),
+}
+TENANT_KINDS: dict[str, tuple[str, ...]] = {
+    "subscriptions": ("subscriptions",),
+    "tenant": ("metadata", "graph"),
+}
+FIRST_BACKOFF = 5.0
+MAX_BACKOFF = 300.0
+
+
+@dataclass(frozen=True, slots=True)
+class Intervals:
+    alerts: float = 30.0
+    inventory: float = 300.0
+    automation: float = 600.0
+
+    def of(self, kind: str) -> float:
+        if kind in ("subscriptions", "tenant"):
+            return self.inventory
+        return float(getattr(self, kind))
+
+
+@dataclass
+class Job:
+    kind: str
+    subscription_id: str | None
+    due: float = 0.0
+    failures: int = 0
+    runs: int = 0
+    task: asyncio.Task[None] | None = field(default=None, repr=False)
+
+    @property
+    def running(self) -> bool:
+        return self.task is not None and not self.task.done()
+
+
+class Poller:
+    def __init__(
+        self,
+        session: ArmSession,
+        store: LiveStore,
+        intervals: Intervals = Intervals(),
+        *,
+        on_read: Callable[[SourceRead], None] | None = None,
+        on_change: Callable[[], None] | None = None,
+        max_jobs: int = 8,
+        jobs_per_subscription: int = 2,
+        first_backoff: float = FIRST_BACKOFF,
+        max_backoff: float = MAX_BACKOFF,
+        rng: random.Random | None = None,
+    ) -> None:
+        self.session = session
+        self.store = store
+        self.intervals = intervals
+        self.on_read = on_read
+        self.on_change = on_change
+        self.jobs: dict[tuple[str, str | None], Job] = {}
+        self._all = asyncio.Semaphore(max_jobs)
+        self._per_sub: dict[str, asyncio.Semaphore] = {}
+        self._jobs_per_subscription = jobs_per_subscription
+        self.first_backoff = first_backoff
+        self.max_backoff = max_backoff
+        self._rng = rng or random.Random()
+        self._wake = asyncio.Event()
+        self._stopped = False
+        self.cycles: dict[str, int] = {}
+
+    # -- control ----------------------------------------------------------------------------
+    def refresh_now(self) -> None:
+        """`r`: every job that is not running now runs at once."""
+        now = self._now()
+        for job in self.jobs.values():
+            if not job.running:
+                job.due = now
+        self._wake.set()
+
+    async def stop(self) -> None:
+        self._stopped = True
+        self._wake.set()
+        tasks = [j.task for j in self.jobs.values() if j.task and not j.task.done()]
+        for task in tasks:
+            task.cancel()
+        await asyncio.gather(*tasks, return_exceptions=True)
+
+    # -- the loop ---------------------------------------------------------------------------
+    async def run(self) -> None:
+        try:
+            while not self._stopped:
+                self._sync_jobs()
+                now = self._now()
+                for job in self.jobs.values():
+                    if not job.running and job.due <= now:
+                        job.task = asyncio.create_task(self._run(job))
+                waits = [j.due - now for j in self.jobs.values() if not j.running]
+                timeout = max(0.0, min(waits)) if waits else None
+                self._wake.clear()
+                with contextlib.suppress(asyncio.TimeoutError):
+                    await asyncio.wait_for(self._wake.wait(), timeout)
+        finally:
+            await self.stop()
+
+    def _now(self) -> float:
+        return asyncio.get_running_loop().time()
+
+    def _sync_jobs(self) -> None:
+        """One job per kind and subscription; jobs of subscriptions no longer listed go."""
+        wanted: set[tuple[str, str | None]] = set()
+        if not self.store.configured:
+            wanted.add(("subscriptions", None))
+        subs = [s.subscription_id for s in self.store.subscriptions()]
+        for sub in subs:
+            for kind in KINDS:
+                wanted.add((kind, sub))
+        if subs:
+            wanted.add(("tenant", None))
+        for key in wanted - self.jobs.keys():
+            self.jobs[key] = Job(key[0], key[1], due=self._now())
+        for key in list(self.jobs.keys() - wanted):
+            job = self.jobs.pop(key)
+            if job.task and not job.task.done():
+                job.task.cancel()
+
+    def _limits(self, sub: str | None) -> Sequence[asyncio.Semaphore]:
+        if sub is None:
+            return (self._all,)
+        gate = self._per_sub.get(sub)
+        if gate is None:
+            gate = self._per_sub[sub] = asyncio.Semaphore(self._jobs_per_subscription)
+        return (self._all, gate)
+
+    async def _run(self, job: Job) -> None:
+        retry_after: float | None = None
+        ok = True
+        try:
+            sources = KINDS.get(job.kind) or TENANT_KINDS[job.kind]
+            gates = self._limits(job.subscription_id)
+            for gate in gates:
+                await gate.acquire()
+            try:
+                readable = self.store.readable() if job.kind == "tenant" else []
+                if job.kind == "tenant" and not readable:
+                    return
+                reads = await asyncio.gather(*(
+                    read_source(self.session, source, job.subscription_id,
+                                subscriptions_for_tenant=readable)
+                    for source in sources
+                ))
+            finally:
+                for gate in reversed(gates):
+                    gate.release()
+            for read in reads:
+                self.store.apply(read)
+                if not read.ok:
+                    ok = False
+                    retry_after = max(retry_after or 0.0, read.retry_after or 0.0) or None
+                elif self.on_read is not None:
+                    self.on_read(read)
+            if self.on_change is not None:
+                self.on_change()
+        except asyncio.CancelledError:
+            raise
+        except Exception:  # a bug, not Azure: keep polling, say so in the log
+            log.exception("poll of %s for %s failed", job.kind, job.subscription_id or "tenant")
+            ok = False
+        finally:
+            self._reschedule(job, ok, retry_after)
+            self._wake.set()
+
+    def _reschedule(self, job: Job, ok: bool, retry_after: float | None) -> None:
+        job.runs += 1
+        self.cycles[job.kind] = self.cycles.get(job.kind, 0) + 1
+        interval = self.intervals.of(job.kind)
+        if ok:
+            job.failures = 0
+            delay = interval
+        else:
+            job.failures += 1
+            base = min(self.first_backoff, interval) * 2 ** (job.failures - 1)
+            delay = min(base, self.max_backoff) * self._rng.uniform(0.75, 1.25)
+            if retry_after:
+                delay = max(delay, retry_after)
+        job.due = self._now() + delay

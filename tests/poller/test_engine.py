@@ -1,0 +1,71 @@
+"""The polling engine against the emulator: intervals, no overlap, backoff, Retry-After,
+recovery, per-source health."""
+
+from __future__ import annotations
+
+import asyncio
+
+from apiwatch.model import normalize
+
+
+def truth_alerts(emu):
+    return {normalize(a.id) for s in emu.tenant.subscriptions if s.readable for a in s.alerts}
+
+
+def snapshot_alerts(run):
+    return {normalize(a.id) for a in run.poller.store.snapshot().alerts}
+
+
+async def test_polls_fill_the_store_and_new_alerts_arrive(emu, running):
+    await running.until(lambda: snapshot_alerts(running) == truth_alerts(emu)
+                        and running.poller.store.snapshot().collections)
+    new = await emu.add_alerts(3)
+    await running.until(lambda: {normalize(a.id) for a in new} <= snapshot_alerts(running))
+    assert running.poller.cycles["alerts"] > running.poller.cycles.get("inventory", 0)
+
+
+async def test_jobs_never_overlap_even_when_asked_to_refresh_often(emu, running):
+    await running.until(lambda: running.poller.cycles.get("alerts", 0) >= 3)
+    emu.faults.add("slow", count=None, match="Microsoft.Security/alerts", delay_ms=300)
+    readable = [s.subscription_id for s in emu.tenant.subscriptions if s.readable]
+    emu.requests.clear()
+    for _ in range(50):
+        running.poller.refresh_now()
+        await asyncio.sleep(0.01)
+    # 0.5 s with 300 ms per alerts poll: at most two polls per subscription, however many `r`s
+    for sub in readable:
+        assert emu.requests.count(match=f"/subscriptions/{sub}/providers/Microsoft.Security/alerts") <= 3
+    emu.faults.clear()
+
+
+async def test_a_failing_subscription_backs_off_keeps_data_and_recovers(emu, running):
+    await running.until(lambda: snapshot_alerts(running) == truth_alerts(emu))
+    sub = next(s for s in emu.tenant.subscriptions if s.readable).subscription_id
+    emu.faults.add("error", count=None, status=503,
+                           match=f"/subscriptions/{sub}/providers/Microsoft.Security/alerts")
+    job = running.poller.jobs[("alerts", sub)]
+    await running.until(lambda: job.failures >= 3)
+    health = {(h.source, h.subscription_id): h for h in running.poller.store.snapshot().health}
+    mine = health[("alerts", sub)]
+    assert mine.status == "failing" and "503" in (mine.last_error or "") and mine.stale
+    # last good data kept, the other subscriptions unaffected
+    assert snapshot_alerts(running) == truth_alerts(emu)
+    others = [h for k, h in health.items() if k[0] == "alerts" and k[1] != sub]
+    assert all(h.status in ("ok", "failing") for h in others)
+    assert any(h.status == "ok" for h in others)
+    # backoff: later failures wait longer than the alerts interval
+    assert job.due - running.poller._now() > 0.05 or job.running
+    emu.faults.clear()
+    await running.until(lambda: job.failures == 0, timeout=10)
+    health = {(h.source, h.subscription_id): h for h in running.poller.store.snapshot().health}
+    assert health[("alerts", sub)].status == "ok"
+
+
+async def test_retry_after_is_honoured(emu, running):
+    await running.until(lambda: running.poller.cycles.get("alerts", 0) >= 2)
+    sub = next(s for s in emu.tenant.subscriptions if s.readable).subscription_id
+    emu.faults.add("throttle", count=1, retry_after=2,
+                   match=f"/subscriptions/{sub}/providers/Microsoft.Security/alerts")
+    job = running.poller.jobs[("alerts", sub)]
+    await running.until(lambda: job.failures == 1)
+    assert job.due - running.poller._now() > 1.5  # not the 0.05 s interval, not the 0.05 s backoff
