@@ -53,7 +53,25 @@ class AzureSettings:
 class UiSettings:
     theme: str = "textual-dark"  # "ansi-dark" / "ansi-light" use the terminal's own colours
     animations: bool = False
-    refresh_seconds: float = 60.0
+    # Most Defender for APIs alerts are Informational: by default every severity notifies.
+    notify_min_severity: str = "Informational"
+    bell: bool = True
+    desktop_notifications: str = "off"  # off, osc9, osc777 (travel through SSH)
+
+
+SEVERITIES = ("Informational", "Low", "Medium", "High")
+DESKTOP = ("off", "osc9", "osc777")
+
+
+@dataclass(frozen=True, slots=True)
+class PollingSettings:
+    alerts_seconds: float = 30.0
+    inventory_seconds: float = 300.0
+    automation_seconds: float = 600.0
+
+
+# Floors: ARM throttles per principal; faster than this helps nobody.
+POLL_FLOORS = {"alerts_seconds": 10.0, "inventory_seconds": 60.0, "automation_seconds": 60.0}
 
 
 @dataclass(frozen=True, slots=True)
@@ -67,6 +85,7 @@ class ActionSettings:
 class Config:
     azure: AzureSettings = field(default_factory=AzureSettings)
     ui: UiSettings = field(default_factory=UiSettings)
+    polling: PollingSettings = field(default_factory=PollingSettings)
     actions: ActionSettings = field(default_factory=ActionSettings)
     keymap: Mapping[str, str] = field(default_factory=dict)  # binding id -> keys
     source: Path | None = None  # the file read, None for built-in defaults
@@ -121,12 +140,14 @@ def parse_config(text: str, path: Path) -> Config:
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(f"{path}: not valid TOML: {exc}") from None
     checker = _Checker(text, path)
-    checker.only_tables(data, {"azure", "ui", "actions", "keymap"})
+    checker.only_tables(data, {"azure", "ui", "polling", "actions", "keymap"})
     azure = checker.azure(data.get("azure", {}))
     ui = checker.ui(data.get("ui", {}))
+    polling = checker.polling(data.get("polling", {}))
     actions = checker.actions(data.get("actions", {}))
     keymap = checker.keymap(data.get("keymap", {}))
-    return Config(azure=azure, ui=ui, actions=actions, keymap=keymap, source=path)
+    return Config(azure=azure, ui=ui, polling=polling, actions=actions, keymap=keymap,
+                  source=path)
 
 
 _KEY_LINE = re.compile(r"""^\s*(?:"([^"]+)"|'([^']+)'|([A-Za-z0-9_-]+))\s*=""")
@@ -188,13 +209,31 @@ class _Checker:
                 raise self.fail(t, key, f"unknown key (known: {', '.join(sorted(known))})")
             if key == "theme":
                 values[key] = self._string(t, key, value)
-            elif key == "animations":
+            elif key in ("animations", "bell"):
                 if not isinstance(value, bool):
                     raise self.fail(t, key, f"must be true or false, not {_kind(value)}")
                 values[key] = value
-            elif key == "refresh_seconds":
-                values[key] = float(self._number(t, key, value, 10, 3600))
+            elif key == "notify_min_severity":
+                text = self._string(t, key, value)
+                match = next((sev for sev in SEVERITIES if sev.lower() == text.lower()), None)
+                if match is None:
+                    raise self.fail(t, key, f"must be one of {', '.join(SEVERITIES)}")
+                values[key] = match
+            elif key == "desktop_notifications":
+                text = self._string(t, key, value)
+                if text not in DESKTOP:
+                    raise self.fail(t, key, f"must be one of {', '.join(DESKTOP)}")
+                values[key] = text
         return UiSettings(**values)
+
+    def polling(self, table: Mapping[str, Any]) -> PollingSettings:
+        values: dict[str, Any] = {}
+        for key, value in table.items():
+            if key not in POLL_FLOORS:
+                raise self.fail("polling", key,
+                                f"unknown key (known: {', '.join(sorted(POLL_FLOORS))})")
+            values[key] = float(self._number("polling", key, value, POLL_FLOORS[key], 86400))
+        return PollingSettings(**values)
 
     def actions(self, table: Mapping[str, Any]) -> ActionSettings:
         t = "actions"

@@ -17,7 +17,7 @@ from textual.app import App
 from textual.binding import Binding
 
 from ..config import Config
-from ..model import AlertStatus, Snapshot
+from ..model import AlertStatus, Severity, Snapshot
 from ..store.views import Views
 from .commands import JumpCommands
 from .screens.alerts import AlertScreen, AlertsScreen
@@ -33,6 +33,7 @@ from .widgets.status import StatusLine
 if TYPE_CHECKING:  # the SDKs load on first use, not before the first paint
     from ..actions.audit import AuditLog
     from ..azure.session import ArmSession
+    from .live import LiveFeed
     from .respond import Responder
 
 Loader = Callable[[], Awaitable[Snapshot]]
@@ -88,12 +89,17 @@ class ApiWatchApp(App[int]):
         super().__init__()
         self.config = config
         self.loader = loader
-        self.refresh_seconds = refresh_seconds or config.ui.refresh_seconds
+        # With a loader (tests, screenshots) reads are one-shot on this interval; otherwise the
+        # poller schedules every kind of data on its own.
+        self.refresh_seconds = refresh_seconds or 0.0
         self.clock = clock
         self.views: Views | None = None
         self.version = 0
         self.marks: set[str] = set()
         self.seen_alerts: set[str] | None = None  # None until the first read: nothing is new
+        self._notified: set[str] | None = None  # alerts already announced in this session
+        self._baseline = False  # seen alerts are on disk from an earlier run
+        self.live: LiveFeed | None = None
         self.refreshing = False
         self.loading_error: str | None = None
         # Nothing moves unless asked for: animations cost frames on a slow SSH link.
@@ -110,9 +116,16 @@ class ApiWatchApp(App[int]):
     def on_mount(self) -> None:
         with contextlib.suppress(NotImplementedError, RuntimeError, ValueError):
             asyncio.get_running_loop().add_signal_handler(signal.SIGHUP, self._hang_up)
-        self.action_refresh()
-        if self.refresh_seconds > 0:
-            self.set_interval(self.refresh_seconds, self._tick)
+        if self.loader is None:
+            from .live import LiveFeed
+
+            self.live = LiveFeed(self)
+            self.refreshing = True
+            self.run_worker(self._run_live(), group="live")
+        else:
+            self.action_refresh()
+            if self.refresh_seconds > 0:
+                self.set_interval(self.refresh_seconds, self._tick)
         recovered = self.audit.recovered
         if recovered:
             self.notify(f"{recovered} action(s) of an earlier run ended with no known outcome: "
@@ -122,7 +135,22 @@ class ApiWatchApp(App[int]):
         """The SSH session or terminal went away: leave now, nobody is watching."""
         self.exit(0)
 
+    async def _run_live(self) -> None:
+        assert self.live is not None
+        try:
+            await self.live.run()
+        except asyncio.CancelledError:
+            raise
+        except Exception as exc:  # the console stays up; the status line says why
+            from ..azure.errors import describe
+
+            logging.getLogger(__name__).exception("live data stopped")
+            self.loading_error = f"live data stopped: {describe(exc).message}"
+            self._update_status()
+
     async def on_unmount(self) -> None:
+        if self.live is not None:
+            await self.live.stop()
         if self._session is not None:
             await self._session.close()
             self._session = None
@@ -184,6 +212,10 @@ class ApiWatchApp(App[int]):
 
     # -- data -------------------------------------------------------------------------------
     def action_refresh(self) -> None:
+        if self.live is not None:
+            self.live.refresh_now()
+            self.notify("Refreshing every source now.", timeout=2)
+            return
         if self.refreshing:
             return
         self.refreshing = True
@@ -215,11 +247,60 @@ class ApiWatchApp(App[int]):
     def show_snapshot(self, snapshot: Snapshot) -> None:
         self.views = Views(snapshot)
         self.version += 1
-        if self.seen_alerts is None:
-            self.seen_alerts = {a.id for a in snapshot.alerts}
+        if not snapshot.from_cache:
+            self.refreshing = False
+        alerts_known = any(h.source == "alerts" and h.fetched_at for h in snapshot.health) \
+            or not snapshot.health
+        if self.seen_alerts is None and alerts_known:
+            # The very first look: what is there now is the baseline, not news.
+            self.seen_alerts = {a.id.lower() for a in snapshot.alerts}
+            self._remember_seen(list(self.seen_alerts))
+        self._announce(snapshot)
         self._update_title()
         for screen in self._area_screens():
             screen.data_changed()
+        self._update_status()
+
+    def _announce(self, snapshot: Snapshot) -> None:
+        """Toast, bell and (if asked) a desktop notification for alerts new since the last
+        snapshot, at or above the configured severity."""
+        unseen = self.unseen_alerts()
+        if self._notified is None:
+            self._notified = set(unseen)  # the backlog is shown as new, not announced again
+            return
+        fresh = [a for a in snapshot.alerts if a.id.lower() in unseen - self._notified]
+        self._notified |= {a.id.lower() for a in fresh}
+        floor = Severity(self.config.ui.notify_min_severity).rank
+        loud = [a for a in fresh if a.severity.rank >= floor]
+        if not loud:
+            return
+        loud.sort(key=lambda a: -a.severity.rank)
+        top = loud[0]
+        text = (f"{len(loud)} new alerts, the worst: {top.severity.value} {top.display_name}"
+                if len(loud) > 1 else f"New {top.severity.value} alert: {top.display_name}")
+        self.notify(text, title="apiwatch", severity="warning", timeout=8)
+        if self.config.ui.bell:
+            self.bell()
+        self._desktop_notify(text)
+
+    def _desktop_notify(self, text: str) -> None:
+        kind = self.config.ui.desktop_notifications
+        driver = getattr(self, "_driver", None)
+        if kind == "off" or driver is None:
+            return
+        clean = "".join(c for c in text if c.isprintable() and c not in ";\x1b")[:200]
+        sequence = (f"\x1b]9;{clean}\x07" if kind == "osc9"
+                    else f"\x1b]777;notify;apiwatch;{clean}\x07")
+        driver.write(sequence)
+
+    def seen_from_disk(self, seen: set[str], baseline: bool) -> None:
+        if baseline:
+            self.seen_alerts = set(seen)
+            self._baseline = True
+
+    def _remember_seen(self, ids: list[str]) -> None:
+        if self.live is not None:
+            self.live.mark_seen(ids)
 
     def _area_screens(self) -> Iterable[AreaScreen]:
         return [s for s in self.screen_stack if isinstance(s, AreaScreen)]
@@ -230,9 +311,10 @@ class ApiWatchApp(App[int]):
 
     # -- alerts seen / new ------------------------------------------------------------------
     def unseen_alerts(self) -> set[str]:
+        """Ids (lower case) of alerts not yet seen."""
         if self.views is None or self.seen_alerts is None:
             return set()
-        return {a.id for a in self.views.snapshot.alerts} - self.seen_alerts
+        return {a.id.lower() for a in self.views.snapshot.alerts} - self.seen_alerts
 
     @property
     def unseen_alert_count(self) -> int:
@@ -241,9 +323,12 @@ class ApiWatchApp(App[int]):
     def mark_alerts_seen(self, ids: Iterable[str] | None = None) -> None:
         if self.views is None or self.seen_alerts is None:
             return
-        self.seen_alerts |= set(ids) if ids is not None else {
-            a.id for a in self.views.snapshot.alerts
+        chosen = {i.lower() for i in ids} if ids is not None else {
+            a.id.lower() for a in self.views.snapshot.alerts
         }
+        newly = chosen - self.seen_alerts
+        self.seen_alerts |= chosen
+        self._remember_seen(sorted(newly))
         self._update_title()
 
     def _update_title(self) -> None:

@@ -57,9 +57,19 @@ def make_app(snapshot: Snapshot | list[Snapshot], config: Config | None = None) 
                        refresh_seconds=3600)
 
 
+def _settled(app) -> bool:
+    if app.views is None or app.refreshing:
+        return False
+    if app.live is None:
+        return True
+    health = app.views.snapshot.health  # live: every source tried once, the tenant ones too
+    return all(h.status != "pending" for h in health) and any(h.source == "graph"
+                                                                for h in health)
+
+
 async def ready(pilot) -> None:
-    for _ in range(100):
-        if pilot.app.views is not None and not pilot.app.refreshing:
+    for _ in range(400):
+        if _settled(pilot.app):
             break
         await pilot.pause(0.02)
     await pilot.pause()

@@ -1,4 +1,4 @@
-"""The console reading the emulator itself, through the real data layer, with no stand-in."""
+"""The console on live data: the poller reading the emulator through the real data layer."""
 
 from __future__ import annotations
 
@@ -7,14 +7,14 @@ from pathlib import Path
 import pytest
 from rich.text import Text
 
-from apiwatch.config import Config
+from apiwatch.config import Config, PollingSettings
 from apiwatch.emulator import Emulator, EmulatorConfig
 from apiwatch.model import normalize
 from apiwatch.tui.app import ApiWatchApp
 from apiwatch.tui.screens.endpoint import EndpointScreen
 from apiwatch.tui.widgets.status import StatusLine
 
-from .conftest import FROZEN, ready
+from .conftest import FROZEN
 
 
 @pytest.fixture
@@ -23,9 +23,12 @@ async def emu():
         yield emulator
 
 
-def config_for(emu) -> Config:
-    return Config().with_azure(resource_manager=emu.url, credential="static", token=emu.token,
-                               ca_bundle=Path(emu.ca_path))
+def config_for(emu, **azure) -> Config:
+    settings = {"resource_manager": emu.url, "credential": "static", "token": emu.token,
+                "ca_bundle": Path(emu.ca_path), **azure}
+    config = Config().with_azure(**settings)
+    # Fast polls; the floors apply to the config file, not to tests.
+    return Config(azure=config.azure, polling=PollingSettings(0.2, 1.0, 1.0))
 
 
 def status_text(app) -> str:
@@ -33,10 +36,27 @@ def status_text(app) -> str:
     return content.plain if isinstance(content, Text) else str(content)
 
 
+async def until(pilot, predicate, timeout=20.0):
+    for _ in range(int(timeout / 0.05)):
+        if predicate():
+            return
+        await pilot.pause(0.05)
+    raise AssertionError("condition not reached in time")
+
+
+def settled(app) -> bool:
+    """Every source has been tried at least once."""
+    if app.views is None:
+        return False
+    health = app.views.snapshot.health
+    return bool(health) and all(h.status != "pending" for h in health) and any(
+        h.source == "graph" for h in health)
+
+
 async def test_console_reads_the_emulator_and_drills_to_an_endpoint(emu):
-    app = ApiWatchApp(config_for(emu), refresh_seconds=3600)
+    app = ApiWatchApp(config_for(emu))
     async with app.run_test(size=(80, 24)) as pilot:
-        await ready(pilot)
+        await until(pilot, lambda: settled(app))
         truth = [a for s in emu.tenant.subscriptions if s.readable
                  for svc in s.services for a in svc.apis]
         assert {normalize(c.id) for c in app.views.snapshot.collections} == {
@@ -50,25 +70,23 @@ async def test_console_reads_the_emulator_and_drills_to_an_endpoint(emu):
 
 async def test_a_failing_source_is_shown_and_the_rest_keeps_working(emu):
     emu.faults.add("error", count=None, status=503, match=r"/providers/Microsoft\.Security/alerts")
-    app = ApiWatchApp(config_for(emu).with_azure(retries=0), refresh_seconds=3600)
+    app = ApiWatchApp(config_for(emu, retries=0))
     async with app.run_test(size=(80, 24)) as pilot:
-        await ready(pilot)
-        failing = {f.subscription_id for f in app.views.snapshot.failures}
+        await until(pilot, lambda: settled(app) and app.views.snapshot.collections)
+        failing = {f.subscription_id for f in app.views.snapshot.failures if f.source == "alerts"}
         assert failing == {s.subscription_id for s in emu.tenant.subscriptions}
         assert f"{len(failing)} scope(s) failing" in status_text(app)
-        assert app.views.snapshot.collections  # inventory still shown
         emu.faults.clear()
         await pilot.press("r")
-        await ready(pilot)
-        assert app.views.snapshot.alerts
-        assert "1 scope(s) failing" in status_text(app)
+        await until(pilot, lambda: len(app.views.snapshot.alerts) == sum(
+            len(s.alerts) for s in emu.tenant.subscriptions if s.readable))
+        await until(pilot, lambda: "1 scope(s) failing" in status_text(app))
 
 
 async def test_unreachable_azure_is_a_status_not_a_crash(emu):
-    config = config_for(emu).with_azure(resource_manager="https://127.0.0.1:9", retries=0)
-    app = ApiWatchApp(config, refresh_seconds=3600)
+    app = ApiWatchApp(config_for(emu, resource_manager="https://127.0.0.1:9", retries=0))
     async with app.run_test(size=(80, 24)) as pilot:
-        await ready(pilot)
+        await until(pilot, lambda: app.views is not None and app.views.snapshot.failures)
         (failure,) = app.views.snapshot.failures
         assert failure.source == "subscriptions" and failure.message.startswith("connection failed")
         assert "subscriptions (tenant): connection failed" in status_text(app)

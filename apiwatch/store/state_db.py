@@ -1,0 +1,93 @@
+"""Durable local state in SQLite under the state dir: which alerts have been seen (so "new"
+survives restarts) and the last good wire JSON of every source (so the console opens at once).
+WAL with synchronous=FULL: a process killed mid-write leaves the file readable and consistent."""
+
+from __future__ import annotations
+
+import json
+import logging
+import sqlite3
+from collections.abc import Iterable, Iterator
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any
+
+log = logging.getLogger(__name__)
+
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS seen_alerts (alert_id TEXT PRIMARY KEY, seen_at TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS source_cache (
+    profile TEXT NOT NULL, source TEXT NOT NULL, subscription TEXT NOT NULL,
+    fetched_at TEXT NOT NULL, payload TEXT NOT NULL,
+    PRIMARY KEY (profile, source, subscription)
+);
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+"""
+
+
+class StateDB:
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        path.parent.mkdir(parents=True, exist_ok=True)
+        self._db = sqlite3.connect(str(path), timeout=10, isolation_level=None,
+                                   check_same_thread=False)
+        self._db.execute("PRAGMA journal_mode=WAL")
+        self._db.execute("PRAGMA synchronous=FULL")
+        self._db.executescript(SCHEMA)
+
+    def close(self) -> None:
+        self._db.close()
+
+    def check(self) -> str:
+        return str(self._db.execute("PRAGMA quick_check").fetchone()[0])
+
+    # -- seen alerts ------------------------------------------------------------------------
+    def seen_alerts(self) -> set[str]:
+        return {row[0] for row in self._db.execute("SELECT alert_id FROM seen_alerts")}
+
+    def mark_seen(self, alert_ids: Iterable[str]) -> None:
+        now = datetime.now(timezone.utc).isoformat()
+        rows = [(a.lower(), now) for a in alert_ids]
+        if not rows:
+            return
+        self._db.execute("BEGIN IMMEDIATE")
+        try:
+            self._db.executemany(
+                "INSERT OR IGNORE INTO seen_alerts (alert_id, seen_at) VALUES (?, ?)", rows)
+            self._db.execute("INSERT OR REPLACE INTO meta (key, value) VALUES ('baseline', ?)",
+                             (now,))
+        except BaseException:
+            self._db.execute("ROLLBACK")
+            raise
+        self._db.execute("COMMIT")
+
+    def has_baseline(self) -> bool:
+        return self._db.execute("SELECT 1 FROM meta WHERE key = 'baseline'").fetchone() is not None
+
+    # -- the cache of every source's last good JSON -----------------------------------------
+    def save_source(self, profile: str, source: str, subscription: str | None,
+                    fetched_at: datetime, raw: Any) -> None:
+        payload = json.dumps(raw, separators=(",", ":"))
+        self._db.execute(
+            "INSERT OR REPLACE INTO source_cache (profile, source, subscription, fetched_at,"
+            " payload) VALUES (?, ?, ?, ?, ?)",
+            (profile, source, (subscription or "").lower(), fetched_at.isoformat(), payload),
+        )
+
+    def cached_sources(self, profile: str) -> Iterator[tuple[str, str | None, datetime, Any]]:
+        rows = self._db.execute(
+            "SELECT source, subscription, fetched_at, payload FROM source_cache WHERE profile = ?",
+            (profile,),
+        )
+        for source, subscription, fetched_at, payload in rows:
+            try:
+                yield source, subscription or None, datetime.fromisoformat(fetched_at), \
+                    json.loads(payload)
+            except ValueError:
+                log.warning("cached %s for %s is unreadable; ignored", source, subscription)
+
+
+def open_state_db(path: Path | None = None) -> StateDB:
+    from ..paths import state_dir
+
+    return StateDB(path or state_dir() / "state.sqlite3")

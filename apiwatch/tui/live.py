@@ -1,0 +1,120 @@
+"""The console's live data: the cached snapshot at once, then the poller keeping every source
+fresh; each change reaches the screens at most a few times a second, and only when it changed."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from typing import TYPE_CHECKING
+from urllib.parse import urlsplit
+
+from ..azure.sources import SourceRead
+from ..config import is_loopback_url
+from ..poller.engine import Intervals, Poller
+from ..store.live import LiveStore
+from ..store.state_db import StateDB, open_state_db
+
+if TYPE_CHECKING:
+    from .app import ApiWatchApp
+
+log = logging.getLogger(__name__)
+COALESCE_SECONDS = 0.2
+
+
+def cache_profile(resource_manager: str, subscriptions: tuple[str, ...]) -> str:
+    """Which tenant a cache belongs to. A loopback emulator's port changes every run."""
+    parts = urlsplit(resource_manager)
+    host = "loopback" if is_loopback_url(resource_manager) else (parts.netloc or resource_manager)
+    return host + ("|" + ",".join(sorted(s.lower() for s in subscriptions)) if subscriptions
+                   else "")
+
+
+class LiveFeed:
+    def __init__(self, app: ApiWatchApp) -> None:
+        self.app = app
+        config = app.config
+        self.profile = cache_profile(config.azure.resource_manager, config.azure.subscriptions)
+        self.store = LiveStore(config.azure.subscriptions, clock=app.clock)
+        self.db: StateDB | None = None
+        self.poller: Poller | None = None
+        self._pending = False
+        self._writes: dict[tuple[str, str | None], asyncio.Task[None]] = {}
+
+    async def run(self) -> None:
+        app = self.app
+        self.db = await asyncio.to_thread(open_state_db)
+        app.seen_from_disk(await asyncio.to_thread(self.db.seen_alerts),
+                           await asyncio.to_thread(self.db.has_baseline))
+        cached = await asyncio.to_thread(self._load_cache)
+        if cached:
+            app.show_snapshot(self.store.snapshot())
+        session = await app.arm_session()
+        polling = app.config.polling
+        self.poller = Poller(
+            session, self.store,
+            Intervals(polling.alerts_seconds, polling.inventory_seconds,
+                      polling.automation_seconds),
+            on_read=self._cache, on_change=self._changed,
+        )
+        await self.poller.run()
+
+    def _load_cache(self) -> int:
+        assert self.db is not None
+        count = 0
+        for source, sub, fetched_at, raw in self.db.cached_sources(self.profile):
+            self.store.load_cached(source, sub, raw, fetched_at)
+            count += 1
+        return count
+
+    def refresh_now(self) -> None:
+        if self.poller is not None:
+            self.poller.refresh_now()
+
+    def mark_seen(self, ids: list[str]) -> None:
+        if self.db is not None and ids:
+            self.db.mark_seen(ids)
+
+    async def stop(self) -> None:
+        if self.poller is not None:
+            await self.poller.stop()
+        if self._writes:
+            await asyncio.gather(*self._writes.values(), return_exceptions=True)
+        if self.db is not None:
+            self.db.close()
+            self.db = None
+
+    # -- poller callbacks -------------------------------------------------------------------
+    def _changed(self) -> None:
+        if self._pending:
+            return
+        self._pending = True
+        self.app.set_timer(COALESCE_SECONDS, self._publish)
+
+    def _publish(self) -> None:
+        self._pending = False
+        self.app.show_snapshot(self.store.snapshot())
+
+    def _cache(self, read: SourceRead) -> None:
+        """Write the source's JSON in a thread; a newer read of the same source waits its turn."""
+        key = (read.source, read.subscription_id)
+        previous = self._writes.get(key)
+        state = self.store.states.get((read.source, (read.subscription_id or "").lower() or None))
+        fetched = state.fetched_at if state else None
+        if fetched is None or self.db is None:
+            return
+
+        async def write() -> None:
+            if previous is not None:
+                await asyncio.gather(previous, return_exceptions=True)
+            try:
+                db = self.db
+                if db is not None:
+                    await asyncio.to_thread(db.save_source, self.profile, read.source,
+                                            read.subscription_id, fetched, read.raw)
+            except Exception:
+                log.exception("could not cache %s", read.source)
+
+        task = asyncio.get_running_loop().create_task(write())
+        self._writes[key] = task
+        task.add_done_callback(lambda t, k=key: self._writes.pop(k, None)
+                               if self._writes.get(k) is t else None)

@@ -1,0 +1,1 @@
+"""Property-based (hypothesis) fuzz tests of the data layer: wire JSON -> domain -> store -> export."""
