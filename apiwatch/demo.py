@@ -4,6 +4,7 @@ The only production module allowed to import the emulator."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
@@ -22,8 +23,11 @@ class Demo:
 def start_demo(alert_rate_per_min: float = 6.0, seed: int = 7, scale: str = "demo") -> Demo:
     from .emulator import EmulatorConfig, start_in_thread
 
+    # The tenant's clock starts on the hour: the same tenant (same alert ids) for every run in
+    # that hour, so what was seen stays seen across restarts, as it does against Azure.
+    now = datetime.now(timezone.utc).replace(minute=0, second=0, microsecond=0)
     handle = start_in_thread(
-        EmulatorConfig(seed=seed, scale=scale, alert_rate_per_min=alert_rate_per_min)
+        EmulatorConfig(seed=seed, scale=scale, alert_rate_per_min=alert_rate_per_min, now=now)
     )
     config = Config().with_azure(
         resource_manager=handle.url,
