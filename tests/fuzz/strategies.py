@@ -348,7 +348,25 @@ arm_values = st.recursive(
     | st.dictionaries(arm_keys | st.text(max_size=8), children, max_size=6),
     max_leaves=30,
 )
-arm_dicts = st.dictionaries(arm_keys | st.text(max_size=8), arm_values, max_size=8)
+_RESOURCE_IDS = st.sampled_from([
+    SERVICE, f"{SERVICE}/apis/a1", f"{SERVICE}/apis/a1/operations/op1",
+    f"{SERVICE}/providers/Microsoft.Security/apiCollections/a1",
+    f"{SERVICE}/providers/Microsoft.Security/apiCollections/a1/apiEndpoints/op1",
+    f"{SERVICE}/apis/a1/operations/op1/providers/Microsoft.Security/assessments/k1",
+    f"/subscriptions/{SUB}/providers/Microsoft.Security/locations/westeurope/alerts/a1",
+    f"/subscriptions/{SUB}", SUB, "/", "", "providers", "/subscriptions//resourceGroups/",
+])
+# Usually with the properties the parsers key on, so that fuzzing gets past `required_text`.
+arm_dicts = st.builds(
+    lambda known, other: {**other, **known},
+    st.fixed_dictionaries({}, optional={
+        "id": _RESOURCE_IDS | arm_values,
+        "name": st.text(max_size=12) | arm_values,
+        "subscriptionId": st.just(SUB) | arm_values,
+        "properties": st.dictionaries(arm_keys, arm_values, max_size=8) | arm_values,
+    }),
+    st.dictionaries(arm_keys | st.text(max_size=8), arm_values, max_size=5),
+)
 
 
 # -- timestamps ----------------------------------------------------------------------------------
@@ -463,15 +481,16 @@ MUTATIONS = ("drop", "null", "wrong_type", "recase", "huge", "timestamp", "enum_
 @st.composite
 def mutate(draw: st.DrawFn, item: dict[str, Any], protect: Iterable[tuple[str, ...]] = (),
            max_mutations: int = 4) -> tuple[dict[str, Any], list[str]]:
-    """Apply 1..max_mutations edits to a copy of `item`; never touch a protected path or any of
-    its ancestors (renaming an ancestor's casing is allowed: the reader is case-insensitive).
+    """Apply 1..max_mutations edits to a copy of `item`; never touch a protected path, its
+    ancestors or its contents (renaming a key's casing is allowed anywhere: the reader is
+    case-insensitive).
     Returns the edited item and a log of the edits."""
     item = copy.deepcopy(item)
     guarded = [fold(p) for p in protect]
 
     def touchable(path: tuple[Any, ...]) -> bool:
         f = fold(path)
-        return not any(g[: len(f)] == f for g in guarded)
+        return not any(g[: len(f)] == f or f[: len(g)] == g for g in guarded)
 
     log: list[str] = []
     for _ in range(draw(st.integers(1, max_mutations))):
@@ -489,6 +508,10 @@ def mutate(draw: st.DrawFn, item: dict[str, Any], protect: Iterable[tuple[str, .
             candidates = [p for p in everywhere if touchable(p)]
         if not candidates:
             continue
+        # half the edits near the top, where the properties the parsers read live
+        shallow = [p for p in candidates if len(p) <= 2]
+        if shallow and draw(st.booleans()):
+            candidates = shallow
         path = draw(st.sampled_from(candidates))
         parent, key = get_path(item, path[:-1]), path[-1]
         if op == "drop":

@@ -25,6 +25,11 @@ RISK_COLUMNS = [
 ]
 
 
+KIND_SOURCES = (("alerts", ("alerts",)),
+                ("inventory", ("collections", "apim", "assessments", "graph")),
+                ("automation", ("automations", "logic-apps")))
+
+
 class OverviewScreen(AreaScreen):
     crumb_title = "Overview"
     DEFAULT_CSS = """
@@ -88,24 +93,38 @@ class OverviewScreen(AreaScreen):
         self.query_one("#sources", Static).update(self._sources())
 
     def _sources(self) -> Text:
-        """Freshness, then one line per failing scope naming the sources it costs."""
+        """How fresh each kind of data is, then one line per failing scope and kind of error:
+        what it costs, and whether its last good data is still shown (stale)."""
         views = self.watch_app.views
         assert views is not None
         snap = views.snapshot
-        names = {s.subscription_id: s.label for s in snap.subscriptions}
-        read = fmt.age(snap.taken_at, self.watch_app.clock())
-        text = Text.assemble(("Data ", "bold"), f"read {read}")
-        # One line per failing scope and kind of error; the full messages are in the CLI's stderr.
-        groups: dict[tuple[str | None, str], set[str]] = {}
+        now = self.watch_app.clock()
+        names = {s.subscription_id.lower(): s.label for s in snap.subscriptions}
+        text = Text.assemble(("Data ", "bold"))
+        ages = []
+        for kind, sources in KIND_SOURCES:
+            times = [h.fetched_at for h in snap.health if h.source in sources and h.fetched_at]
+            if times:
+                ages.append(f"{kind} {fmt.age(min(times), now)}")
+        text.append(" · ".join(ages) if ages else f"read {fmt.age(snap.taken_at, now)}")
+        if snap.from_cache:
+            text.append("  (from the cache, refreshing)", style="yellow")
+        groups: dict[tuple[str | None, str], list] = {}
         for f in snap.failures:
             kind = f"HTTP {f.status} {f.code or ''}".strip() if f.status else f.message
-            groups.setdefault((f.subscription_id, kind), set()).add(f.source)
+            groups.setdefault(((f.subscription_id or "").lower() or None, kind), []).append(f)
+        health = {(h.source, (h.subscription_id or "").lower() or None): h for h in snap.health}
         if not groups:
             text.append(" · every source ok", style="green")
-        for (sub, kind), sources in list(groups.items())[:3]:
+        for (sub, kind), failures in list(groups.items())[:3]:
             scope = names.get(sub or "", sub) or "tenant"
             text.append(f"\n✗ {scope}: ", style="bold yellow")
-            text.append(f"{kind} · {', '.join(sorted(sources))}")
+            sources = sorted({f.source for f in failures})
+            text.append(f"{kind} · {', '.join(sources)}")
+            kept = [health[(src, sub)].fetched_at for src in sources
+                    if (src, sub) in health and health[(src, sub)].fetched_at]
+            if kept:
+                text.append(f" (showing data from {fmt.age(min(kept), now)})", style="dim")
         if len(groups) > 3:
             text.append(f"\n… and {len(groups) - 3} more failing scopes", style="yellow")
         return text

@@ -32,7 +32,16 @@ class StatusLine(Static):
         else:
             snap = views.snapshot
             now = app.clock()
-            parts.append(Text(f"data {age(snap.taken_at, now)}"))
+            alert_times = [h.fetched_at for h in snap.health
+                           if h.source == "alerts" and h.fetched_at]
+            if alert_times:
+                parts.append(Text(f"alerts {age(min(alert_times), now)}"))
+            else:
+                parts.append(Text(f"data {age(snap.taken_at, now)}"))
+            if snap.from_cache:
+                parts.append(Text("cached", style="bold yellow"))
+            elif any(h.stale for h in snap.health):
+                parts.append(Text("stale", style="bold yellow"))
             failing = {f.subscription_id or "tenant" for f in snap.failures}
             if failing and not snap.subscriptions:
                 parts.append(Text(str(snap.failures[0]), style="bold red"))
