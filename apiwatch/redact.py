@@ -11,7 +11,9 @@ _PATTERNS = (
     re.compile(r"(?i)([?&]sig=)[^&#\s\"']+"),
     re.compile(r"(?i)(\bsig%3d)[^&#\s\"']+"),
     re.compile(r"(?i)(\bbearer\s+)[A-Za-z0-9\-._~+/=]+"),
-    re.compile(r"(?i)(\"?(?:access_?token|token|client_secret)\"?\s*[:=]\s*\"?)[^\"\s,}&]+"),
+    # key-value secrets ("token": "...", access_token=...), not words that end in "Token"
+    re.compile(r"(?i)([\"']?\b(?:access_token|refresh_token|id_token|client_secret|token)"
+               r"[\"']?\s*[:=]\s*[\"']?)[^\"'\s,}&]+"),
 )
 
 

@@ -20,12 +20,12 @@ from azure.mgmt.core.exceptions import ARMErrorFormat
 from azure.mgmt.core.policies import (
     ARMHttpLoggingPolicy,
     AsyncARMAutoResourceProviderRegistrationPolicy,
-    AsyncARMChallengeAuthenticationPolicy,
 )
 from azure.mgmt.security.aio import SecurityCenter
 
 from .. import __version__
 from ..config import AzureSettings
+from .auth import RenewingAuthPolicy
 from .credentials import make_credential
 
 USER_AGENT = f"apiwatch/{__version__}"
@@ -110,6 +110,7 @@ class ArmSession:
             "connection_timeout": min(s.timeout_seconds, 30),
             "read_timeout": s.timeout_seconds,
             "user_agent": USER_AGENT,
+            "authentication_policy": RenewingAuthPolicy(self._credential, s.scope),
         }
 
     def security(self, subscription_id: str) -> SecurityCenter:
@@ -143,7 +144,7 @@ class ArmSession:
                     AsyncARMAutoResourceProviderRegistrationPolicy(),
                     policies.AsyncRedirectPolicy(),
                     policies.AsyncRetryPolicy(retry_total=s.retries, retry_backoff_max=30),
-                    AsyncARMChallengeAuthenticationPolicy(self._credential, s.scope),
+                    RenewingAuthPolicy(self._credential, s.scope),
                     policies.CustomHookPolicy(),
                     policies.NetworkTraceLoggingPolicy(),
                     ARMHttpLoggingPolicy(),
