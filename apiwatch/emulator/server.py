@@ -9,6 +9,7 @@ import random
 import re
 import secrets
 import socket
+import ssl
 import tempfile
 import uuid
 from datetime import datetime, timedelta, timezone
@@ -62,6 +63,8 @@ class Emulator:
         self._router = Router(all_routes())
         self._runner: web.AppRunner | None = None
         self._tmp: tempfile.TemporaryDirectory[str] | None = None
+        self._context: ssl.SSLContext | None = None
+        self._port = 0
         self._tasks: list[asyncio.Task[None]] = []
         self._reads_left = 11999
         self.url = ""
@@ -92,9 +95,16 @@ class Emulator:
 
     async def __aexit__(self, *exc: object) -> None:
         await self.stop()
+        if self._tmp is not None:
+            self._tmp.cleanup()
+            self._tmp = None
 
     async def start(self) -> None:
-        context, self.ca_path, self._tmp = make_server_context(self.config.ca_out)
+        """Start serving; after `stop()`, start again on the same port with the same CA, as a
+        real endpoint comes back after an outage (tests restart it)."""
+        if self._context is None:
+            self._context, self.ca_path, self._tmp = make_server_context(self.config.ca_out)
+        context = self._context
         app = web.Application(client_max_size=16 * 1024 * 1024)
         app.router.add_route("*", "/{tail:.*}", self._dispatch)
         self._runner = web.AppRunner(app, access_log=None, handle_signals=False)
@@ -103,10 +113,10 @@ class Emulator:
         family = socket.AF_INET6 if ":" in host else socket.AF_INET
         sock = socket.socket(family, socket.SOCK_STREAM)
         sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-        sock.bind((host, self.config.port))
+        sock.bind((host, self.config.port or self._port))
         site = web.SockSite(self._runner, sock, ssl_context=context)
         await site.start()
-        port = sock.getsockname()[1]
+        port = self._port = sock.getsockname()[1]
         self.url = (
             f"https://[{host}]:{port}" if family == socket.AF_INET6 else f"https://{host}:{port}"
         )
@@ -125,9 +135,6 @@ class Emulator:
         if self._runner is not None:
             await self._runner.cleanup()
             self._runner = None
-        if self._tmp is not None:
-            self._tmp.cleanup()
-            self._tmp = None
 
     async def add_alerts(self, n: int = 1, subscription_id: str | None = None) -> list[Alert]:
         """Raise n new Active Defender for APIs alerts now (on a random readable subscription)."""

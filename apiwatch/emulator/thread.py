@@ -36,7 +36,7 @@ class EmulatorThread:
         try:
             self._loop.run_forever()
         finally:
-            self._loop.run_until_complete(self._emulator.stop())
+            self._loop.run_until_complete(self._emulator.__aexit__(None, None, None))
             self._loop.close()
             self._stopped.set()
 
