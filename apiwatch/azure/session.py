@@ -97,7 +97,12 @@ class ArmSession:
     def _transport(self) -> AioHttpTransport:
         if self._http is None:
             raise RuntimeError("ArmSession used outside `async with`")
-        return AioHttpTransport(session=self._http, session_owner=False)
+        # Timeouts belong to the transport: given one, azure-core ignores the clients' own.
+        return AioHttpTransport(
+            session=self._http, session_owner=False,
+            connection_timeout=min(self.settings.timeout_seconds, 30),
+            read_timeout=self.settings.timeout_seconds,
+        )
 
     def _client_kwargs(self) -> dict[str, Any]:
         s = self.settings
@@ -107,8 +112,6 @@ class ArmSession:
             "transport": self._transport(),
             "retry_total": s.retries,
             "retry_backoff_max": 30,
-            "connection_timeout": min(s.timeout_seconds, 30),
-            "read_timeout": s.timeout_seconds,
             "user_agent": USER_AGENT,
             "authentication_policy": RenewingAuthPolicy(self._credential, s.scope),
         }

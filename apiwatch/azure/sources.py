@@ -49,12 +49,20 @@ def _items(raw: Any) -> list[Mapping[str, Any]]:
 
 def _parse_list(source: str, sub: str | None, raw: Any, parser: Callable[[Any], Any]
                 ) -> tuple[tuple[Any, ...], list[SourceFailure]]:
-    parsed, bad = [], 0
+    parsed, bad, seen = [], 0, set()
     for item in _items(raw):
         try:
-            parsed.append(parser(item))
+            value = parser(item)
         except (BadItem, TypeError, ValueError, AttributeError, KeyError):
             bad += 1
+            continue
+        # A page served twice (a repeated nextLink) must not show its items twice.
+        key = getattr(value, "id", None) or getattr(value, "key", None)
+        if isinstance(key, str):
+            if key.lower() in seen:
+                continue
+            seen.add(key.lower())
+        parsed.append(value)
     warnings = []
     if bad:
         warnings.append(SourceFailure(source, sub, f"{bad} item(s) could not be read and were "

@@ -199,8 +199,11 @@ class Poller:
             delay = interval
         else:
             job.failures += 1
+            # Back off from the interval up, to at most ten intervals (and never past the cap):
+            # a failing alerts poll is retried within minutes, not hours.
             base = min(self.first_backoff, interval) * 2 ** (job.failures - 1)
-            delay = min(base, self.max_backoff) * self._rng.uniform(0.75, 1.25)
+            cap = min(self.max_backoff, interval * 10)
+            delay = min(base, cap) * self._rng.uniform(0.75, 1.25)
             if retry_after:
                 delay = max(delay, retry_after)
         job.due = self._now() + delay

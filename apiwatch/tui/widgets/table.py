@@ -140,7 +140,10 @@ class ResourceTable(DataTable):
         keep = self.current_key
         width = self._known_width or (self.app.size.width if self.is_attached else 80)
         shown = self._fit(width)
-        rows = [r for r in self.rows_all if self.filter.matches(r.text())]
+        # Two rows for one resource would break the table: show it once.
+        unique = {r.key: r for r in reversed(self.rows_all)}
+        rows = [r for r in self.rows_all
+                if unique.get(r.key) is r and self.filter.matches(r.text())]
         if self.sort_column:
             column = self.sort_column
             rows.sort(key=lambda r: _sort_key(r.sort.get(column, r.cells.get(column))),
