@@ -53,11 +53,12 @@ def _parse_list(source: str, sub: str | None, raw: Any, parser: Callable[[Any], 
     for item in _items(raw):
         try:
             value = parser(item)
-        except (BadItem, TypeError, ValueError, AttributeError, KeyError):
+        except (BadItem, TypeError, ValueError, AttributeError, KeyError, OverflowError):
             bad += 1
             continue
         # A page served twice (a repeated nextLink) must not show its items twice.
-        key = getattr(value, "id", None) or getattr(value, "key", None)
+        key = (getattr(value, "id", None) or getattr(value, "key", None)
+               or getattr(value, "subscription_id", None))
         if isinstance(key, str):
             if key.lower() in seen:
                 continue
@@ -171,6 +172,11 @@ async def read_source(session: ArmSession, source: str, sub: str | None = None, 
         problem = describe(exc)
         failure = SourceFailure(source, sub, problem.message, problem.status, problem.code)
         return SourceRead(source, sub, False, failure=failure, retry_after=problem.retry_after)
-    value, warnings = parse_source(source, sub, raw)
+    try:
+        value, warnings = parse_source(source, sub, raw)
+    except Exception as exc:  # a parser bug must cost this source, not the poll
+        failure = SourceFailure(source, sub, f"could not read the answer: {describe(exc).message}",
+                                code="Parse")
+        return SourceRead(source, sub, False, failure=failure)
     warnings += [SourceFailure(source, sub, p, code="Paging") for p in problems]
     return SourceRead(source, sub, True, value, raw, tuple(warnings))

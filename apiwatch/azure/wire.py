@@ -50,7 +50,7 @@ def integer(mapping: Mapping[str, Any], key: str) -> int | None:
     if isinstance(value, (float, str)):
         try:
             return int(float(value))
-        except ValueError:
+        except (ValueError, OverflowError):  # "abc", and infinities ("inf", 1e999)
             return None
     return None
 
@@ -88,7 +88,9 @@ def parse_time(value: Any) -> datetime | None:
         digits = ""
         while rest and rest[0].isdigit():
             digits, rest = digits + rest[0], rest[1:]
-        raw = f"{head}.{digits[:6].ljust(6, '0')}{rest}" if digits else head + rest
+        if not 1 <= len(digits) <= 7:  # ISO 8601 as Azure writes it: one to seven digits
+            return None
+        raw = f"{head}.{digits[:6].ljust(6, '0')}{rest}"
     try:
         parsed = datetime.fromisoformat(raw)
     except ValueError:

@@ -315,22 +315,24 @@ json_values = st.recursive(
 )
 
 READ_KEYS = (
-    "DiscoveryDate IsEndpointActive IsEndpointAuthorized IsExternal PII TriggerDate actionType "
-    "actions alertDisplayName alertType alertUri apiRevision assessmentType azurePortal "
-    "azurePortalUri azureResourceId baseUrl categories cause code compromisedEntity "
-    "correlationKey definition description discoveredVia displayName endTimeUtc entities "
-    "eventSource extendedLinks extendedProperties firstEvaluationDate gatewayUrl id inputs intent "
-    "isCurrent isEnabled isIncident links location logicAppResourceId metadata method name "
-    "numberOfApiEndpoints numberOfApiEndpointsWithSensitiveDataExposed "
-    "numberOfExternalApiEndpoints numberOfInactiveApiEndpoints "
-    "numberOfUnauthenticatedApiEndpoints path policyDefinitionId processingEndTimeUtc "
-    "productComponentName productName properties protocols provisioningState "
-    "publicNetworkAccess remediationDescription remediationSteps resourceDetails "
-    "resourceIdentifiers sensitivityLabel serviceUrl severity sku sources startTimeUtc state "
-    "status statusChangeDate subTechniques subscriptionId supportingEvidence systemAlertId "
-    "techniques tenantId timeGeneratedUtc triggers type urlTemplate vendorName "
-    "virtualNetworkType"
-).split()
+    "DiscoveryDate", "IsEndpointActive", "IsEndpointAuthorized", "IsExternal", "PII",
+    "TriggerDate", "actionType", "actions", "alertDisplayName", "alertType", "alertUri",
+    "apiRevision", "assessmentType", "azurePortal", "azurePortalUri", "azureResourceId",
+    "baseUrl", "categories", "cause", "code", "compromisedEntity", "correlationKey", "definition",
+    "description", "discoveredVia", "displayName", "endTimeUtc", "entities", "eventSource",
+    "extendedLinks", "extendedProperties", "firstEvaluationDate", "gatewayUrl", "id", "inputs",
+    "intent", "isCurrent", "isEnabled", "isIncident", "links", "location", "logicAppResourceId",
+    "metadata", "method", "name", "numberOfApiEndpoints",
+    "numberOfApiEndpointsWithSensitiveDataExposed", "numberOfExternalApiEndpoints",
+    "numberOfInactiveApiEndpoints", "numberOfUnauthenticatedApiEndpoints", "path",
+    "policyDefinitionId", "processingEndTimeUtc", "productComponentName", "productName",
+    "properties", "protocols", "provisioningState", "publicNetworkAccess",
+    "remediationDescription", "remediationSteps", "resourceDetails", "resourceIdentifiers",
+    "sensitivityLabel", "serviceUrl", "severity", "sku", "sources", "startTimeUtc", "state",
+    "status", "statusChangeDate", "subTechniques", "subscriptionId", "supportingEvidence",
+    "systemAlertId", "techniques", "tenantId", "timeGeneratedUtc", "triggers", "type",
+    "urlTemplate", "vendorName", "virtualNetworkType",
+)
 
 
 def recasings(key: str) -> list[str]:
