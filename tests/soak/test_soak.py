@@ -59,21 +59,23 @@ async def test_a_thousand_poll_cycles_under_random_faults(caplog):
             stop = asyncio.Event()
             faults = asyncio.create_task(rain(emu, rng, stop))
             tracemalloc.start()
-            baseline_mem = baseline_tasks = None
+            baseline_mem = None
+            tasks: list[tuple[int, int]] = []  # (cycle, tasks alive) sampled all along
             try:
                 while poller.cycles.get("alerts", 0) < CYCLES:
                     await asyncio.sleep(0.05)
-                    if baseline_mem is None and poller.cycles.get("alerts", 0) >= 200:
+                    cycle = poller.cycles.get("alerts", 0)
+                    tasks.append((cycle, len(asyncio.all_tasks())))
+                    if baseline_mem is None and cycle >= 200:
                         gc.collect()
                         baseline_mem = tracemalloc.get_traced_memory()[0]
-                        baseline_tasks = len(asyncio.all_tasks())
                     assert not runner.done(), runner
                 stop.set()
                 await faults
                 emu.faults.clear()
                 gc.collect()
                 end_mem = tracemalloc.get_traced_memory()[0]
-                end_tasks = len(asyncio.all_tasks())
+                jobs = len(poller.jobs)
                 # after the rain: every alert the emulator raised is in the store, once
                 truth = {normalize(a.id) for s in emu.tenant.subscriptions if s.readable
                          for a in s.alerts}
@@ -96,5 +98,9 @@ async def test_a_thousand_poll_cycles_under_random_faults(caplog):
     assert poller.cycles["alerts"] >= CYCLES
     unhandled = [r for r in caplog.records if r.levelno >= logging.ERROR]
     assert not unhandled, [r.getMessage() for r in unhandled][:3]
-    assert end_tasks <= baseline_tasks + 4, (baseline_tasks, end_tasks)
+    # Tasks come and go with the jobs; flat means the most alive late equals the most early on,
+    # and never more than one per job plus the test's own.
+    early = max(n for c, n in tasks if 200 <= c < 500)
+    late = max(n for c, n in tasks if c >= CYCLES - 300)
+    assert late <= early + 2 and late <= jobs + 6, (early, late, jobs)
     assert end_mem - baseline_mem < 8 * 1024 * 1024, (baseline_mem, end_mem)
