@@ -1,0 +1,108 @@
+"""What survives a restart: seen alerts, and the last snapshot for an instant start; and how new
+alerts are announced."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from rich.text import Text
+
+from apiwatch.config import Config, PollingSettings, UiSettings
+from apiwatch.emulator import Emulator, EmulatorConfig
+from apiwatch.tui.app import ApiWatchApp
+from apiwatch.tui.widgets.status import StatusLine
+
+from .conftest import FROZEN
+
+
+@pytest.fixture
+async def emu():
+    async with Emulator(EmulatorConfig(now=FROZEN)) as emulator:
+        yield emulator
+
+
+def console(emu, **ui) -> ApiWatchApp:
+    azure = Config().with_azure(resource_manager=emu.url, credential="static", token=emu.token,
+                                ca_bundle=Path(emu.ca_path), retries=0).azure
+    return ApiWatchApp(Config(azure=azure, polling=PollingSettings(0.2, 1.0, 1.0),
+                              ui=UiSettings(**ui)))
+
+
+async def until(pilot, predicate, timeout=20.0):
+    for _ in range(int(timeout / 0.05)):
+        if predicate():
+            return
+        await pilot.pause(0.05)
+    raise AssertionError("condition not reached in time")
+
+
+def status(app) -> str:
+    content = app.screen.query_one(StatusLine).content
+    return content.plain if isinstance(content, Text) else str(content)
+
+
+def total(emu) -> int:
+    return sum(len(s.alerts) for s in emu.tenant.subscriptions if s.readable)
+
+
+async def test_new_alerts_toast_ring_and_count_in_title_and_status(emu):
+    app = console(emu, desktop_notifications="osc9")
+    rings, toasts, written = [], [], []
+    app.bell = lambda: rings.append(1)
+    original_notify = app.notify
+
+    def notify(message, **kw):
+        toasts.append(message)
+        return original_notify(message, **kw)
+
+    app.notify = notify
+    async with app.run_test(size=(100, 30)) as pilot:
+        await until(pilot, lambda: app.views and len(app.views.snapshot.alerts) == total(emu))
+        assert app.unseen_alert_count == 0 and not rings  # the first look is the baseline
+        app._driver.write = written.append
+        new = await emu.add_alerts(2)
+        await until(pilot, lambda: app.unseen_alert_count == 2)
+        assert app.title == "apiwatch (2 new)"
+        assert "2 new alert(s)" in status(app)
+        assert rings == [1]
+        assert any("2 new alerts" in t for t in toasts)
+        assert any(w.startswith("\x1b]9;") and w.endswith("\x07") for w in written)
+        assert {a.id.lower() for a in new} == app.unseen_alerts()
+
+
+async def test_seen_survives_a_restart_and_alerts_raised_while_away_are_new(emu):
+    app = console(emu)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await until(pilot, lambda: app.views and len(app.views.snapshot.alerts) == total(emu))
+        await emu.add_alerts(1)
+        await until(pilot, lambda: app.unseen_alert_count == 1)
+        await pilot.press("3", "1")  # look at the alerts, leave: seen
+        await pilot.pause()
+        assert app.unseen_alert_count == 0
+    away = await emu.add_alerts(2)  # raised while nobody was watching
+
+    again = console(emu)
+    async with again.run_test(size=(100, 30)) as pilot:
+        await until(pilot, lambda: again.views and len(again.views.snapshot.alerts) == total(emu))
+        assert again.unseen_alerts() == {a.id.lower() for a in away}
+
+
+async def test_instant_start_from_the_cache_marked_stale(emu):
+    app = console(emu)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await until(pilot, lambda: app.views and app.views.snapshot.collections
+                    and len(app.views.snapshot.alerts) == total(emu))
+        await pilot.pause(0.5)  # let the cache writes land
+        collections = len(app.views.snapshot.collections)
+    await emu.stop()  # Azure unreachable: only the cache can fill the screen
+    cold = console(emu)
+    async with cold.run_test(size=(100, 30)) as pilot:
+        await until(pilot, lambda: cold.views is not None, timeout=5)
+        snap = cold.views.snapshot
+        assert snap.from_cache and len(snap.collections) == collections
+        assert len(snap.alerts) == total(emu)
+        assert "cached" in status(cold) or "stale" in status(cold)
+        await until(pilot, lambda: cold.views.snapshot.failures)  # the outage is shown too
+        assert len(cold.views.snapshot.collections) == collections  # and the data kept
+    await emu.start()
