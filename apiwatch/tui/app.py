@@ -245,6 +245,8 @@ class ApiWatchApp(App[int]):
         return await read_snapshot(session, self.config.azure.subscriptions, clock=self.clock)
 
     def show_snapshot(self, snapshot: Snapshot) -> None:
+        if self._exit:
+            return
         self.views = Views(snapshot)
         self.version += 1
         if not snapshot.from_cache:
@@ -306,6 +308,8 @@ class ApiWatchApp(App[int]):
         return [s for s in self.screen_stack if isinstance(s, AreaScreen)]
 
     def _update_status(self) -> None:
+        if not self.screen_stack:  # shutting down: nothing left to draw on
+            return
         for status in self.screen.query(StatusLine):
             status.update_status()
 

@@ -62,9 +62,14 @@ def _settled(app) -> bool:
         return False
     if app.live is None:
         return True
-    health = app.views.snapshot.health  # live: every source tried once, the tenant ones too
-    return all(h.status != "pending" for h in health) and any(h.source == "graph"
-                                                                for h in health)
+    # live: every source of every subscription tried once, and the tenant-wide ones
+    from apiwatch.azure.sources import SUBSCRIPTION_SOURCES
+
+    snap = app.views.snapshot
+    tried = {(h.source, (h.subscription_id or "").lower()) for h in snap.health}
+    wanted = {(src, s.subscription_id.lower()) for s in snap.subscriptions
+              for src in SUBSCRIPTION_SOURCES} | {("graph", ""), ("metadata", "")}
+    return bool(snap.subscriptions) and wanted <= tried
 
 
 async def ready(pilot) -> None:

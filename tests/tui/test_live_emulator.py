@@ -46,11 +46,9 @@ async def until(pilot, predicate, timeout=20.0):
 
 def settled(app) -> bool:
     """Every source has been tried at least once."""
-    if app.views is None:
-        return False
-    health = app.views.snapshot.health
-    return bool(health) and all(h.status != "pending" for h in health) and any(
-        h.source == "graph" for h in health)
+    from .conftest import _settled
+
+    return _settled(app)
 
 
 async def test_console_reads_the_emulator_and_drills_to_an_endpoint(emu):

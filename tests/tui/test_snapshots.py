@@ -100,5 +100,7 @@ def test_logic_app_picker_and_confirmation(snap_compare, emulator_handle):
             if isinstance(pilot.app.screen, ConfirmScreen):
                 break
             await pilot.pause(0.05)
+        await pilot.pause(0.3)  # let the dialog finish its layout on a busy machine
+        await pilot.wait_for_scheduled_animations()
 
     assert snap_compare(app, terminal_size=SIZE, run_before=before)

@@ -50,9 +50,8 @@ class AuditScreen(AreaScreen):
             self.query_one("#audit-detail", Static).update(
                 "No actions have been taken from apiwatch on this machine yet.")
 
-    def on_data_table_row_highlighted(self, event: ResourceTable.RowHighlighted) -> None:
-        entry = getattr(self, "_entries", {}).get(str(event.row_key.value)) \
-            if event.row_key is not None else None
+    def on_resource_table_highlighted(self, event: ResourceTable.Highlighted) -> None:
+        entry = getattr(self, "_entries", {}).get(event.key)
         if entry is not None:
             self.query_one("#audit-detail", Static).update(_detail(entry))
 

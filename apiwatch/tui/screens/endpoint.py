@@ -143,9 +143,9 @@ class EndpointScreen(AreaScreen):
                 text.append(_plain(rec.remediation))
         self.query_one("#rec-detail", Static).update(text)
 
-    def on_data_table_row_highlighted(self, event: ResourceTable.RowHighlighted) -> None:
-        if event.data_table.id == "recs" and event.row_key is not None:
-            self._show_rec(str(event.row_key.value))
+    def on_resource_table_highlighted(self, event: ResourceTable.Highlighted) -> None:
+        if event.table.id == "recs":
+            self._show_rec(event.key)
 
     def on_resource_table_opened(self, event: ResourceTable.Opened) -> None:
         if event.table.id == "alerts":
