@@ -7,7 +7,7 @@ from types import MappingProxyType
 from typing import Any
 
 from ..model import Alert, AlertEntity, AlertStatus, ArmId, Severity
-from .pages import RawPages
+from .pages import RawPages, raw_operations
 from .session import ArmSession
 from .wire import boolean, ci, props, required_text, strings, text, timestamp
 
@@ -88,5 +88,5 @@ def parse_alert(item: Mapping[str, Any]) -> Alert:
 async def list_alerts(session: ArmSession, subscription_id: str) -> RawPages:
     pages = RawPages()
     client = session.security(subscription_id)
-    await pages.drain(client.alerts.list(raw_response_hook=pages.hook))
+    await pages.drain(raw_operations(client.alerts).list())
     return pages

@@ -6,7 +6,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from ..model import ApimApi, ApimService, ArmId, Endpoint
-from .pages import RawPages
+from .pages import RawPages, raw_operations
 from .session import ArmSession
 from .wire import boolean, ci, props, required_text, strings, text
 
@@ -70,16 +70,14 @@ def parse_operation(item: Mapping[str, Any]) -> Endpoint:
 async def list_services(session: ArmSession, subscription_id: str) -> RawPages:
     pages = RawPages()
     client = session.apim(subscription_id)
-    await pages.drain(client.api_management_service.list(raw_response_hook=pages.hook))
+    await pages.drain(raw_operations(client.api_management_service).list())
     return pages
 
 
 async def list_apis(session: ArmSession, service: ApimService) -> RawPages:
     pages = RawPages()
     client = session.apim(service.subscription_id)
-    pager = client.api.list_by_service(
-        service.resource_group or "", service.name, raw_response_hook=pages.hook
-    )
+    pager = raw_operations(client.api).list_by_service(service.resource_group or "", service.name)
     await pages.drain(pager)
     return pages
 
@@ -87,8 +85,8 @@ async def list_apis(session: ArmSession, service: ApimService) -> RawPages:
 async def list_operations(session: ArmSession, api: ApimApi) -> RawPages:
     pages = RawPages()
     client = session.apim(api.subscription_id)
-    pager = client.api_operation.list_by_api(
-        api.resource_group or "", api.service_name, api.name, raw_response_hook=pages.hook
+    pager = raw_operations(client.api_operation).list_by_api(
+        api.resource_group or "", api.service_name, api.name
     )
     await pages.drain(pager)
     return pages

@@ -6,7 +6,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from ..model import AssessmentMetadata, AssessmentStatus, Recommendation, Severity
-from .pages import RawPages
+from .pages import RawPages, raw_operations
 from .session import ArmSession
 from .wire import ci, props, required_text, strings, text, timestamp
 
@@ -59,7 +59,7 @@ async def list_assessments(session: ArmSession, subscription_id: str) -> RawPage
     pages = RawPages()
     client = session.security(subscription_id)
     scope = f"subscriptions/{subscription_id}"
-    pager = client.assessments.list(scope, raw_response_hook=pages.hook)
+    pager = raw_operations(client.assessments).list(scope)
     await pages.drain(pager)
     return pages
 
@@ -68,5 +68,5 @@ async def list_metadata(session: ArmSession, subscription_id: str) -> RawPages:
     """Tenant-wide metadata (the SDK client wants a subscription, the route does not use it)."""
     pages = RawPages()
     client = session.security(subscription_id)
-    await pages.drain(client.assessments_metadata.list(raw_response_hook=pages.hook))
+    await pages.drain(raw_operations(client.assessments_metadata).list())
     return pages

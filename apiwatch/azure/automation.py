@@ -8,7 +8,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from ..model import ArmId, LogicApp, LogicTrigger, SecurityAutomation, WorkflowState
-from .pages import RawPages, raw_list
+from .pages import RawPages, raw_list, raw_operations
 from .session import ArmSession
 from .wire import boolean, ci, props, required_text, text
 
@@ -70,7 +70,7 @@ def parse_workflow(item: Mapping[str, Any]) -> LogicApp:
 async def list_automations(session: ArmSession, subscription_id: str) -> RawPages:
     pages = RawPages()
     client = session.security(subscription_id)
-    await pages.drain(client.automations.list(raw_response_hook=pages.hook))
+    await pages.drain(raw_operations(client.automations).list())
     return pages
 
 

@@ -6,7 +6,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from ..model import ApiCollection, ArmId, ProvisioningState
-from .pages import RawPages
+from .pages import RawPages, raw_operations
 from .session import ArmSession
 from .wire import integer, props, required_text, text
 
@@ -38,5 +38,5 @@ def parse_collection(item: Mapping[str, Any]) -> ApiCollection:
 async def list_collections(session: ArmSession, subscription_id: str) -> RawPages:
     pages = RawPages()
     client = session.security(subscription_id)
-    await pages.drain(client.api_collections.list_by_subscription(raw_response_hook=pages.hook))
+    await pages.drain(raw_operations(client.api_collections).list_by_subscription())
     return pages

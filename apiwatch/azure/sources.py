@@ -21,6 +21,13 @@ SUBSCRIPTION_SOURCES = ("collections", "apim", "assessments", "alerts", "automat
                         "logic-apps")
 TENANT_SOURCES = ("subscriptions", "metadata", "graph")
 APIM_REQUESTS_PER_SUBSCRIPTION = 6
+THREAD_PARSE_ITEMS = 500
+
+
+def _size(raw: Any) -> int:
+    if isinstance(raw, Mapping):
+        return sum(len(v) for v in raw.values() if isinstance(v, list))
+    return len(raw) if isinstance(raw, list) else 0
 
 
 @dataclass(frozen=True, slots=True)
@@ -173,7 +180,11 @@ async def read_source(session: ArmSession, source: str, sub: str | None = None, 
         failure = SourceFailure(source, sub, problem.message, problem.status, problem.code)
         return SourceRead(source, sub, False, failure=failure, retry_after=problem.retry_after)
     try:
-        value, warnings = parse_source(source, sub, raw)
+        if _size(raw) > THREAD_PARSE_ITEMS:
+            # Thousands of items: parse off the event loop, so the console keeps drawing.
+            value, warnings = await asyncio.to_thread(parse_source, source, sub, raw)
+        else:
+            value, warnings = parse_source(source, sub, raw)
     except Exception as exc:  # a parser bug must cost this source, not the poll
         failure = SourceFailure(source, sub, f"could not read the answer: {describe(exc).message}",
                                 code="Parse")

@@ -26,12 +26,12 @@ class SourceState:
     source: str
     subscription_id: str | None
     value: Any = None
-    raw: Any = None
     fetched_at: datetime | None = None
     error: SourceFailure | None = None
     warnings: tuple[SourceFailure, ...] = ()
     failures_in_a_row: int = 0
     attempted: bool = False
+    changes: int = 0  # bumped when the value changes: what the snapshot's caches key on
 
     @property
     def status(self) -> str:
@@ -66,6 +66,7 @@ class LiveStore:
         self._snapshot: Snapshot | None = None
         self._snapshot_version = -1
         self.from_cache = False
+        self._flat: dict[str, tuple[tuple[Any, ...], tuple[Any, ...]]] = {}
 
     # -- updates ----------------------------------------------------------------------------
     def _state(self, source: str, sub: str | None) -> SourceState:
@@ -79,7 +80,9 @@ class LiveStore:
         state = self._state(read.source, read.subscription_id)
         state.attempted = True
         if read.ok:
-            state.value, state.raw = read.value, read.raw
+            # The wire JSON is not kept: the cache writer has it, memory should not.
+            state.value = read.value
+            state.changes += 1
             state.fetched_at = at or self.clock()
             state.error = None
             state.warnings = read.warnings
@@ -93,7 +96,8 @@ class LiveStore:
     def load_cached(self, source: str, sub: str | None, raw: Any, fetched_at: datetime) -> None:
         value, warnings = parse_source(source, sub, raw)
         state = self._state(source, sub)
-        state.value, state.raw, state.fetched_at = value, raw, fetched_at
+        state.value, state.fetched_at = value, fetched_at
+        state.changes += 1
         state.warnings = tuple(warnings)
         self.from_cache = True
         self.version += 1
@@ -132,15 +136,34 @@ class LiveStore:
         ids = [s.subscription_id for s in subs]
         wanted = {i.lower() for i in ids}
 
+        def versions(*sources: str) -> tuple[Any, ...]:
+            keys = [(src, sub.lower()) for src in sources for sub in ids]
+            keys += [(src, None) for src in sources]
+            return tuple((k, self.states[k].changes) for k in keys if k in self.states)
+
+        def cached(name: str, sources: tuple[str, ...], build: Callable[[], tuple[Any, ...]]
+                   ) -> tuple[Any, ...]:
+            """Rebuilt only when one of its sources changed: an alerts poll every 30 s must
+            not redo 80,000 recommendations."""
+            key = versions(*sources)
+            hit = self._flat.get(name)
+            if hit is not None and hit[0] == key:
+                return hit[1]
+            value = build()
+            self._flat[name] = (key, value)
+            return value
+
         def flat(source: str) -> tuple[Any, ...]:
-            return tuple(x for value in self._values(source, ids) for x in value)
+            return cached(source, (source,), lambda: tuple(
+                x for value in self._values(source, ids) for x in value))
 
         apim = list(self._values("apim", ids))
         metadata_state = self.states.get(("metadata", None))
         metadata = tuple(metadata_state.value or ()) if metadata_state else ()
         by_key = {m.key.lower(): m for m in metadata}
-        recommendations: tuple[Recommendation, ...] = tuple(
-            r.with_metadata(by_key.get(r.key.lower())) for r in flat("assessments")
+        recommendations: tuple[Recommendation, ...] = cached(
+            "recommendations", ("assessments", "metadata"),
+            lambda: tuple(r.with_metadata(by_key.get(r.key.lower())) for r in flat("assessments")),
         )
         graph_state = self.states.get(("graph", None))
         insights = dict(graph_state.value or {}) if graph_state else {}
@@ -154,9 +177,12 @@ class LiveStore:
             taken_at=max(fetched) if fetched else self.clock(),
             subscriptions=tuple(subs),
             collections=flat("collections"),
-            services=tuple(x for a in apim if isinstance(a, ApimData) for x in a.services),
-            apis=tuple(x for a in apim if isinstance(a, ApimData) for x in a.apis),
-            endpoints=tuple(x for a in apim if isinstance(a, ApimData) for x in a.endpoints),
+            services=cached("services", ("apim",), lambda: tuple(
+                x for a in apim if isinstance(a, ApimData) for x in a.services)),
+            apis=cached("apis", ("apim",), lambda: tuple(
+                x for a in apim if isinstance(a, ApimData) for x in a.apis)),
+            endpoints=cached("endpoints", ("apim",), lambda: tuple(
+                x for a in apim if isinstance(a, ApimData) for x in a.endpoints)),
             insights=insights,
             recommendations=recommendations,
             metadata=metadata,
