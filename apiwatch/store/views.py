@@ -46,8 +46,12 @@ class EndpointView:
 
     @property
     def inactive(self) -> bool | None:
-        """No traffic for 30 days. Resource Graph first, then the unused-endpoint assessment."""
+        """No traffic for 30 days. Resource Graph first, then the unused-endpoint assessment.
+        An endpoint never called since onboarding is "awaiting data", not inactive (as Defender
+        counts it)."""
         if self.insight and self.insight.active is not None:
+            if not self.insight.active and self.insight.last_called is None:
+                return False
             return not self.insight.active
         return self._assessed(KEY_UNUSED)
 
@@ -124,6 +128,26 @@ class Views:
     @cached_property
     def services(self) -> Mapping[str, ApimService]:
         return {normalize(s.id): s for s in self.snapshot.services}
+
+    @cached_property
+    def open_alerts_by_api(self) -> Mapping[str, int]:
+        """Open alerts per API (by the API part of each alert's resource ids): cheap enough for
+        the first screen, unlike building every endpoint's view."""
+        counts: dict[str, int] = defaultdict(int)
+        for alert in self.snapshot.alerts:
+            if not alert.status.is_open:
+                continue
+            for api in {k.split("/operations/", 1)[0] for k in alert.resource_keys
+                        if "/apis/" in k}:
+                counts[api] += 1
+        return counts
+
+    @cached_property
+    def endpoint_counts_by_api(self) -> Mapping[str, int]:
+        counts: dict[str, int] = defaultdict(int)
+        for endpoint in self.snapshot.endpoints:
+            counts[endpoint.api_key] += 1
+        return counts
 
     @cached_property
     def endpoints(self) -> tuple[EndpointView, ...]:

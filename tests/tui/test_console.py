@@ -342,3 +342,15 @@ async def test_narrow_terminal_keeps_essential_columns(demo_snapshot):
         shown = {c.key for c in table(app)._shown}
         assert {"method", "path", "health"} <= shown
         assert "name" not in shown  # the operation name gives way first
+
+
+def test_flags_agree_with_defenders_collection_counters(demo_snapshot):
+    """Per-endpoint flags (Resource Graph) summed per collection equal Defender's own counters:
+    awaiting-data endpoints are not inactive, and so on."""
+    views = Views(demo_snapshot)
+    for c in demo_snapshot.collections:
+        endpoints = views.endpoints_by_api[c.api_key]
+        assert sum(bool(e.inactive) for e in endpoints) == c.inactive, c.display_name
+        assert sum(bool(e.unauthenticated) for e in endpoints) == c.unauthenticated
+        assert sum(bool(e.external) for e in endpoints) == c.external
+        assert sum(bool(e.sensitive) for e in endpoints) == c.sensitive

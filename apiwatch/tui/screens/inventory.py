@@ -64,8 +64,7 @@ class CollectionsScreen(AreaScreen):
         subs = {s.subscription_id: s.label for s in views.snapshot.subscriptions}
         rows = []
         for c in views.snapshot.collections:
-            endpoints = views.endpoints_by_api.get(c.api_key, ())
-            alerts = sum(e.open_alerts for e in endpoints)
+            alerts = views.open_alerts_by_api.get(c.api_key, 0)
             rows.append(Row(
                 key=c.api_key,
                 cells={
@@ -85,7 +84,7 @@ class CollectionsScreen(AreaScreen):
                 key=api.key,
                 cells={
                     "name": fmt.not_onboarded(api.display_name),
-                    "endpoints": str(len(views.endpoints_by_api.get(api.key, ()))),
+                    "endpoints": str(views.endpoint_counts_by_api.get(api.key, 0)),
                     "unauth": "?", "external": "?", "sensitive": "?", "inactive": "?",
                     "alerts": "-", "label": "not onboarded", "service": api.service_name,
                     "subscription": subs.get(api.subscription_id) or api.subscription_id,

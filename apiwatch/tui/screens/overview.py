@@ -51,17 +51,19 @@ class OverviewScreen(AreaScreen):
         snap = views.snapshot
         onboarded = len(snap.collections)
         gap = len(snap.not_onboarded)
-        endpoints = views.endpoints
+        # The collection counters are Defender's own and cheap; every endpoint's view is not.
+        collections = snap.collections
         grid = Table.grid(padding=(0, 1))
         grid.add_column(justify="right", style="bold")
         grid.add_column()
         grid.add_row(f"{onboarded}/{onboarded + gap}", "APIs onboarded")
         grid.add_row(Text(str(gap), style="bold yellow" if gap else "bold"),
                      "not onboarded (blind spots)")
-        grid.add_row(str(sum(1 for e in endpoints if e.inactive)), "endpoints inactive 30d+")
-        grid.add_row(str(sum(1 for e in endpoints if e.unauthenticated)), "unauthenticated")
-        grid.add_row(str(sum(1 for e in endpoints if e.external)), "internet-exposed")
-        grid.add_row(str(sum(1 for e in endpoints if e.sensitive)), "with sensitive data")
+        for attr, label in (("inactive", "endpoints inactive 30d+"),
+                            ("unauthenticated", "unauthenticated"),
+                            ("external", "internet-exposed"),
+                            ("sensitive", "with sensitive data")):
+            grid.add_row(str(sum(getattr(c, attr) or 0 for c in collections)), label)
         self.query_one("#coverage", Static).update(grid)
 
         active = [a for a in snap.alerts if a.status.is_open]
@@ -78,8 +80,7 @@ class OverviewScreen(AreaScreen):
 
         rows = []
         for c in snap.collections:
-            eps = views.endpoints_by_api.get(c.api_key, ())
-            alerts = sum(e.open_alerts for e in eps)
+            alerts = views.open_alerts_by_api.get(c.api_key, 0)
             risk = (3 * (c.unauthenticated or 0) + 2 * (c.external or 0)
                     + 2 * (c.sensitive or 0) + 2 * alerts)
             rows.append(Row(c.api_key, {
