@@ -4,9 +4,10 @@ a recommendation with its resources. Built once per snapshot, then only read."""
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from functools import cached_property
+from typing import Any
 
 from ..model import (
     KEY_UNAUTHENTICATED,
@@ -111,6 +112,28 @@ class RecommendationView:
         return sum(1 for a in self.assessments if a.status is AssessmentStatus.HEALTHY)
 
 
+class _Lazy(Mapping[str, Any]):
+    """A read-only mapping over `index` whose values are built on first access."""
+
+    def __init__(self, index: Mapping[str, Any], build: Callable[[str], Any]) -> None:
+        self._index = index
+        self._build = build
+
+    def __getitem__(self, key: str) -> Any:
+        if key not in self._index:
+            raise KeyError(key)
+        return self._build(key)
+
+    def __contains__(self, key: object) -> bool:
+        return key in self._index
+
+    def __iter__(self) -> Any:
+        return iter(self._index)
+
+    def __len__(self) -> int:
+        return len(self._index)
+
+
 class Views:
     """Indexes over one snapshot."""
 
@@ -149,35 +172,46 @@ class Views:
             counts[endpoint.api_key] += 1
         return counts
 
-    @cached_property
-    def endpoints(self) -> tuple[EndpointView, ...]:
-        snap = self.snapshot
-        views = []
-        for e in snap.endpoints:
-            recs = snap.recommendations_by_resource.get(e.key, ())
-            service_key = e.api_key.rsplit("/apis/", 1)[0]
-            views.append(EndpointView(
+    def view_of(self, e: Endpoint) -> EndpointView:
+        """One endpoint's view, built on first use: opening one API must not build 40,000."""
+        view = self._built.get(e.key)
+        if view is None:
+            snap = self.snapshot
+            view = self._built[e.key] = EndpointView(
                 endpoint=e,
                 health=snap.health_of(e),
                 insight=snap.insights.get(e.key),
                 api=self.apis.get(e.api_key),
                 collection=self.collections_by_api.get(e.api_key),
-                service=self.services.get(service_key),
-                recommendations=recs,
+                service=self.services.get(e.api_key.rsplit("/apis/", 1)[0]),
+                recommendations=snap.recommendations_by_resource.get(e.key, ()),
                 alerts=snap.alerts_by_resource.get(e.key, ()),
-            ))
-        return tuple(views)
+            )
+        return view
+
+    @cached_property
+    def _built(self) -> dict[str, EndpointView]:
+        return {}
+
+    @cached_property
+    def _endpoint_index(self) -> dict[str, Endpoint]:
+        return {e.key: e for e in self.snapshot.endpoints}
+
+    @cached_property
+    def endpoints(self) -> tuple[EndpointView, ...]:
+        """Every endpoint's view (posture queries, the palette): built once, when asked."""
+        return tuple(self.view_of(e) for e in self.snapshot.endpoints)
 
     @cached_property
     def endpoints_by_key(self) -> Mapping[str, EndpointView]:
-        return {v.endpoint.key: v for v in self.endpoints}
+        index = self._endpoint_index
+        return _Lazy(index, lambda key: self.view_of(index[key]))
 
     @cached_property
     def endpoints_by_api(self) -> Mapping[str, tuple[EndpointView, ...]]:
-        grouped: dict[str, list[EndpointView]] = defaultdict(list)
-        for view in self.endpoints:
-            grouped[view.endpoint.api_key].append(view)
-        return {k: tuple(v) for k, v in grouped.items()}
+        snapshot = self.snapshot
+        return _Lazy(self.endpoint_counts_by_api,
+                     lambda key: tuple(self.view_of(e) for e in snapshot.endpoints_of(key)))
 
     @cached_property
     def recommendations(self) -> tuple[RecommendationView, ...]:
