@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV := .venv
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test lint setup clean screenshots
+.PHONY: demo test lint setup clean screenshots bench
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -25,6 +25,9 @@ test: lint
 
 screenshots: $(STAMP)
 	$(VENV)/bin/python screenshots/generate.py
+
+bench: $(STAMP)
+	$(VENV)/bin/python bench/run.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache

@@ -98,6 +98,7 @@ class ApiWatchApp(App[int]):
         self.marks: set[str] = set()
         self.seen_alerts: set[str] | None = None  # None until the first read: nothing is new
         self._notified: set[str] | None = None  # alerts already announced in this session
+        self._unseen: tuple[tuple[int, int, int], set[str]] | None = None
         self._baseline = False  # seen alerts are on disk from an earlier run
         self.live: LiveFeed | None = None
         self.refreshing = False
@@ -315,10 +316,15 @@ class ApiWatchApp(App[int]):
 
     # -- alerts seen / new ------------------------------------------------------------------
     def unseen_alerts(self) -> set[str]:
-        """Ids (lower case) of alerts not yet seen."""
+        """Ids (lower case) of alerts not yet seen; asked for by several widgets a frame, so
+        kept until the snapshot or the seen set changes."""
         if self.views is None or self.seen_alerts is None:
             return set()
-        return {a.id.lower() for a in self.views.snapshot.alerts} - self.seen_alerts
+        key = (self.version, id(self.seen_alerts), len(self.seen_alerts))
+        if self._unseen is None or self._unseen[0] != key:
+            ids = {a.id.lower() for a in self.views.snapshot.alerts}
+            self._unseen = (key, ids - self.seen_alerts)
+        return self._unseen[1]
 
     @property
     def unseen_alert_count(self) -> int:
