@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Mapping
 from types import MappingProxyType
 from typing import Any
@@ -37,7 +38,8 @@ def _entities(p: Mapping[str, Any]) -> tuple[AlertEntity, ...]:
 def _string_map(value: Any) -> Mapping[str, str]:
     if not isinstance(value, Mapping):
         return MappingProxyType({})
-    return MappingProxyType({str(k): "" if v is None else str(v) for k, v in value.items()})
+    return MappingProxyType({sys.intern(str(k)): "" if v is None else sys.intern(str(v))
+                             for k, v in value.items()})
 
 
 def parse_alert(item: Mapping[str, Any]) -> Alert:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Mapping
 from datetime import datetime, timezone
 from typing import Any
@@ -28,10 +29,12 @@ def ci(mapping: Mapping[str, Any], key: str, default: Any = None) -> Any:
 
 
 def text(mapping: Mapping[str, Any], key: str) -> str | None:
+    """A string property, interned: tens of thousands of items repeat the same display names,
+    descriptions and states, and one copy of each is enough."""
     value = ci(mapping, key)
     if value is None:
         return None
-    return value if isinstance(value, str) else str(value)
+    return sys.intern(value if isinstance(value, str) else str(value))
 
 
 def required_text(mapping: Mapping[str, Any], key: str) -> str:
@@ -69,7 +72,7 @@ def strings(mapping: Mapping[str, Any], key: str) -> tuple[str, ...]:
     value = ci(mapping, key)
     if not isinstance(value, list):
         return ()
-    return tuple(str(v) for v in value if v is not None)
+    return tuple(sys.intern(str(v)) for v in value if v is not None)
 
 
 def timestamp(mapping: Mapping[str, Any], key: str) -> datetime | None:
