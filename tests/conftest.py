@@ -35,3 +35,12 @@ def _isolated_state(tmp_path, monkeypatch):
     """No test writes the real user's audit log or state."""
     monkeypatch.setenv("APIWATCH_STATE_DIR", str(tmp_path / "apiwatch-state"))
     monkeypatch.setenv("APIWATCH_LOG_DIR", str(tmp_path / "apiwatch-logs"))
+
+
+async def until(pilot, predicate, timeout: float = 20.0, what: str = "condition") -> None:
+    """Wait, letting the app run, until `predicate()` holds; fail after `timeout` seconds."""
+    for _ in range(int(timeout / 0.05)):
+        if predicate():
+            return
+        await pilot.pause(0.05)
+    raise AssertionError(f"{what} not reached in {timeout}s")

@@ -14,6 +14,8 @@ from apiwatch.model import normalize
 from apiwatch.tui.app import ApiWatchApp
 from apiwatch.tui.widgets.status import StatusLine
 
+from ..conftest import until
+
 ALERTS = r"/providers/Microsoft\.Security/alerts"
 
 
@@ -30,12 +32,6 @@ def console(emu) -> ApiWatchApp:
     return ApiWatchApp(Config(azure=azure, polling=PollingSettings(0.2, 0.6, 1.0)))
 
 
-async def until(pilot, predicate, timeout=25.0, what="condition"):
-    for _ in range(int(timeout / 0.05)):
-        if predicate():
-            return
-        await pilot.pause(0.05)
-    raise AssertionError(f"{what} not reached in {timeout}s")
 
 
 def truth(emu) -> set[str]:

@@ -14,6 +14,7 @@ from apiwatch.tui.app import ApiWatchApp
 from apiwatch.tui.screens.endpoint import EndpointScreen
 from apiwatch.tui.widgets.status import StatusLine
 
+from ..conftest import until
 from .conftest import FROZEN
 
 
@@ -36,12 +37,6 @@ def status_text(app) -> str:
     return content.plain if isinstance(content, Text) else str(content)
 
 
-async def until(pilot, predicate, timeout=20.0):
-    for _ in range(int(timeout / 0.05)):
-        if predicate():
-            return
-        await pilot.pause(0.05)
-    raise AssertionError("condition not reached in time")
 
 
 def settled(app) -> bool:

@@ -13,6 +13,7 @@ from apiwatch.emulator import Emulator, EmulatorConfig
 from apiwatch.tui.app import ApiWatchApp
 from apiwatch.tui.widgets.status import StatusLine
 
+from ..conftest import until
 from .conftest import FROZEN
 
 
@@ -29,12 +30,6 @@ def console(emu, **ui) -> ApiWatchApp:
                               ui=UiSettings(**ui)))
 
 
-async def until(pilot, predicate, timeout=20.0):
-    for _ in range(int(timeout / 0.05)):
-        if predicate():
-            return
-        await pilot.pause(0.05)
-    raise AssertionError("condition not reached in time")
 
 
 def status(app) -> str:

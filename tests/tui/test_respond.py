@@ -15,6 +15,7 @@ from apiwatch.tui.app import ApiWatchApp
 from apiwatch.tui.screens.dialogs import ConfirmScreen, PickScreen, ProgressScreen
 from apiwatch.tui.screens.recommendations import UnhealthyScreen
 
+from ..conftest import until
 from .conftest import FROZEN, ready
 
 
@@ -32,12 +33,6 @@ def make(emu, **actions) -> ApiWatchApp:
     return ApiWatchApp(config, refresh_seconds=3600)
 
 
-async def until(pilot, predicate, tries=200):
-    for _ in range(tries):
-        if predicate():
-            return
-        await pilot.pause(0.05)
-    raise AssertionError("condition not reached")
 
 
 async def open_unhealthy(pilot, key=KEY_UNAUTHENTICATED):
@@ -91,7 +86,7 @@ async def test_trigger_on_marked_unhealthy_resources(emu):
         await pilot.press("tab", "enter")  # to "Trigger", press it
         await until(pilot, lambda: isinstance(app.screen, ProgressScreen))
         progress = app.screen
-        await until(pilot, lambda: progress.final is not None, tries=400)
+        await until(pilot, lambda: progress.final is not None, timeout=20)
         assert progress.final.outcome == "succeeded"
         assert {t.run_status for t in progress.final.targets} == {"Succeeded"}
     wf = workflow(emu, "disable-unused-endpoints", next(
@@ -177,7 +172,7 @@ async def test_onboard_a_not_onboarded_api_from_collections(emu):
         await until(pilot, lambda: isinstance(app.screen, ConfirmScreen))
         app.screen.query_one("#confirm", Button).press()
         await until(pilot, lambda: isinstance(app.screen, ProgressScreen)
-                    and app.screen.final is not None, tries=400)
+                    and app.screen.final is not None, timeout=20)
         assert app.screen.final.ok
         await pilot.press("escape")
         await until(pilot, lambda: gap.key in app.views.snapshot.onboarded_api_keys)
@@ -195,9 +190,9 @@ async def test_sample_alerts_from_the_alerts_area(emu):
             await until(pilot, lambda: isinstance(app.screen, ConfirmScreen))
         app.screen.query_one("#confirm", Button).press()
         await until(pilot, lambda: isinstance(app.screen, ProgressScreen)
-                    and app.screen.final is not None, tries=400)
+                    and app.screen.final is not None, timeout=20)
         await pilot.press("escape")
-        await until(pilot, lambda: len(app.views.snapshot.alerts) > before, tries=400)
+        await until(pilot, lambda: len(app.views.snapshot.alerts) > before, timeout=20)
         assert any(a.display_name.startswith("[SAMPLE ALERT]") for a in app.views.snapshot.alerts)
 
 
@@ -226,7 +221,7 @@ async def test_no_secret_on_screen_in_logs_or_audit(emu, tmp_path, monkeypatch):
             screens.append(app.export_screenshot())
             app.screen.query_one("#confirm", Button).press()
             await until(pilot, lambda: isinstance(app.screen, ProgressScreen)
-                        and app.screen.final is not None, tries=400)
+                        and app.screen.final is not None, timeout=20)
             screens.append(app.export_screenshot())
             assert app.screen.final.outcome == ("failed" if attempt == 0 else "succeeded")
             await pilot.press("escape", "escape")
