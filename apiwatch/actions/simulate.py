@@ -41,7 +41,9 @@ async def sample_alerts(
     )
     body = {"properties": {"kind": "Bundles", "bundles": list(bundles)}}
     try:
-        poller = await ctx.session.security(subscription_id).alerts.begin_simulate(location, body)
+        # Creating samples is not idempotent: no automatic retry of the POST.
+        poller = await ctx.session.security(subscription_id).alerts.begin_simulate(
+            location, body, retry_total=0)
         await poller.result()
     except Exception as exc:
         result = TargetResult(scope, FAILED, describe(exc).message)

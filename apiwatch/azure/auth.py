@@ -1,6 +1,7 @@
-"""Bearer-token policy: ARM's own (CAE claims challenges), plus one quiet retry with a fresh
-token when ARM answers 401 `invalid_token` (an expired or revoked token), so a token that
-expires mid-poll is renewed without the user noticing."""
+"""Bearer-token policy: ARM's own (CAE claims challenges), plus one quiet retry when ARM answers
+401 `invalid_token`: the policy drops its cached token and asks the credential again, which
+renews an expired one, so a token that expires mid-poll goes unnoticed. (A revoked but unexpired
+token comes back from the credential's own cache and fails again: that is shown, not hidden.)"""
 
 from __future__ import annotations
 

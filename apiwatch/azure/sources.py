@@ -155,17 +155,22 @@ async def _apim(session: ArmSession, sub: str) -> tuple[Any, list[str]]:
 
     services_pages = await limited(lambda: apim.list_services(session, sub))
     services, _ = _parse_list("apim", sub, list(services_pages.items), apim.parse_service)
-    api_pages = await asyncio.gather(
-        *(limited(lambda s=s: apim.list_apis(session, s)) for s in services)
-    )
+    api_pages = await _all(limited(lambda s=s: apim.list_apis(session, s)) for s in services)
     api_items = [i for p in api_pages for i in p.items]
     apis, _ = _parse_list("apim", sub, api_items, apim.parse_api)
-    op_pages = await asyncio.gather(
-        *(limited(lambda a=a: apim.list_operations(session, a)) for a in apis)
-    )
+    op_pages = await _all(limited(lambda a=a: apim.list_operations(session, a)) for a in apis)
     raw = {"services": list(services_pages.items), "apis": api_items,
            "operations": [i for p in op_pages for i in p.items]}
     return raw, problems
+
+
+async def _all(coros: Any) -> list[Any]:
+    """Every listing to its end (none left running on its own), then the first failure."""
+    results = await asyncio.gather(*coros, return_exceptions=True)
+    for result in results:
+        if isinstance(result, BaseException):
+            raise result
+    return list(results)
 
 
 async def read_source(session: ArmSession, source: str, sub: str | None = None, *,

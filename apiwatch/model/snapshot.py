@@ -115,7 +115,7 @@ class SourceHealth:
 
     source: str
     subscription_id: str | None
-    status: str  # ok, degraded, failing, pending
+    status: str  # ok, degraded, failing, pending, cached (from the disk, not yet read again)
     fetched_at: datetime | None  # the last good read
     last_error: str | None = None
     failures_in_a_row: int = 0
@@ -123,4 +123,4 @@ class SourceHealth:
     @property
     def stale(self) -> bool:
         """Shown data is older than the last attempt: the last read failed."""
-        return self.status in ("degraded", "failing") and self.fetched_at is not None
+        return self.status in ("degraded", "failing", "cached") and self.fetched_at is not None

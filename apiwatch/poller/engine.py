@@ -201,7 +201,8 @@ class Poller:
             job.failures += 1
             # Back off from the interval up, to at most ten intervals (and never past the cap):
             # a failing alerts poll is retried within minutes, not hours.
-            base = min(self.first_backoff, interval) * 2 ** (job.failures - 1)
+            # (the exponent is capped: 2**1024 overflows, and the cap is reached long before)
+            base = min(self.first_backoff, interval) * 2 ** min(job.failures - 1, 30)
             cap = min(self.max_backoff, interval * 10)
             delay = min(base, cap) * self._rng.uniform(0.75, 1.25)
             if retry_after:

@@ -31,6 +31,7 @@ class SourceState:
     warnings: tuple[SourceFailure, ...] = ()
     failures_in_a_row: int = 0
     attempted: bool = False
+    cached: bool = False  # the value came from the on-disk cache, not yet read again
     changes: int = 0  # bumped when the value changes: what the snapshot's caches key on
 
     @property
@@ -38,6 +39,8 @@ class SourceState:
         if self.error is None:
             if not self.attempted and self.fetched_at is None:
                 return "pending"
+            if self.cached:
+                return "cached"
             return "degraded" if self.warnings else "ok"
         if self.fetched_at is None or self.failures_in_a_row >= FAILING_AFTER:
             return "failing"
@@ -65,7 +68,6 @@ class LiveStore:
         self.version = 0
         self._snapshot: Snapshot | None = None
         self._snapshot_version = -1
-        self.from_cache = False
         self._flat: dict[str, tuple[tuple[Any, ...], tuple[Any, ...]]] = {}
 
     # -- updates ----------------------------------------------------------------------------
@@ -87,10 +89,11 @@ class LiveStore:
             state.error = None
             state.warnings = read.warnings
             state.failures_in_a_row = 0
-            self.from_cache = False
+            state.cached = False
         else:
             state.error = read.failure
             state.failures_in_a_row += 1
+            state.cached = False  # tried: now it is stale data with an error, said as such
         self.version += 1
 
     def load_cached(self, source: str, sub: str | None, raw: Any, fetched_at: datetime) -> None:
@@ -99,7 +102,7 @@ class LiveStore:
         state.value, state.fetched_at = value, fetched_at
         state.changes += 1
         state.warnings = tuple(warnings)
-        self.from_cache = True
+        state.cached = True
         self.version += 1
 
     # -- what to poll -----------------------------------------------------------------------
@@ -191,7 +194,7 @@ class LiveStore:
             automations=flat("automations"),
             failures=failures,
             health=tuple(s.health() for s in relevant),
-            from_cache=self.from_cache,
+            from_cache=any(s.cached for s in relevant),
         )
         self._snapshot, self._snapshot_version = snapshot, self.version
         return snapshot

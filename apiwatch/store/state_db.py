@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 import logging
 import sqlite3
+import threading
 from collections.abc import Iterable, Iterator
 from datetime import datetime, timezone
 from pathlib import Path
@@ -34,51 +35,62 @@ class StateDB:
         self._db.execute("PRAGMA journal_mode=WAL")
         self._db.execute("PRAGMA synchronous=FULL")
         self._db.executescript(SCHEMA)
+        # One connection, used from the event loop and from writer threads: one at a time, so
+        # a cache write never lands inside another call's transaction.
+        self._lock = threading.Lock()
 
     def close(self) -> None:
-        self._db.close()
+        with self._lock:
+            self._db.close()
 
     def check(self) -> str:
-        return str(self._db.execute("PRAGMA quick_check").fetchone()[0])
+        with self._lock:
+            return str(self._db.execute("PRAGMA quick_check").fetchone()[0])
 
     # -- seen alerts ------------------------------------------------------------------------
     def seen_alerts(self) -> set[str]:
-        return {row[0] for row in self._db.execute("SELECT alert_id FROM seen_alerts")}
+        with self._lock:
+            return {row[0] for row in self._db.execute("SELECT alert_id FROM seen_alerts")}
 
     def mark_seen(self, alert_ids: Iterable[str]) -> None:
         now = datetime.now(timezone.utc).isoformat()
         rows = [(a.lower(), now) for a in alert_ids]
         if not rows:
             return
-        self._db.execute("BEGIN IMMEDIATE")
-        try:
-            self._db.executemany(
-                "INSERT OR IGNORE INTO seen_alerts (alert_id, seen_at) VALUES (?, ?)", rows)
-            self._db.execute("INSERT OR REPLACE INTO meta (key, value) VALUES ('baseline', ?)",
-                             (now,))
-        except BaseException:
-            self._db.execute("ROLLBACK")
-            raise
-        self._db.execute("COMMIT")
+        with self._lock:
+            self._db.execute("BEGIN IMMEDIATE")
+            try:
+                self._db.executemany(
+                    "INSERT OR IGNORE INTO seen_alerts (alert_id, seen_at) VALUES (?, ?)", rows)
+                self._db.execute(
+                    "INSERT OR REPLACE INTO meta (key, value) VALUES ('baseline', ?)", (now,))
+            except BaseException:
+                self._db.execute("ROLLBACK")
+                raise
+            self._db.execute("COMMIT")
 
     def has_baseline(self) -> bool:
-        return self._db.execute("SELECT 1 FROM meta WHERE key = 'baseline'").fetchone() is not None
+        with self._lock:
+            row = self._db.execute("SELECT 1 FROM meta WHERE key = 'baseline'").fetchone()
+        return row is not None
 
     # -- the cache of every source's last good JSON -----------------------------------------
     def save_source(self, profile: str, source: str, subscription: str | None,
                     fetched_at: datetime, raw: Any) -> None:
         payload = json.dumps(raw, separators=(",", ":"))
-        self._db.execute(
-            "INSERT OR REPLACE INTO source_cache (profile, source, subscription, fetched_at,"
-            " payload) VALUES (?, ?, ?, ?, ?)",
-            (profile, source, (subscription or "").lower(), fetched_at.isoformat(), payload),
-        )
+        with self._lock:
+            self._db.execute(
+                "INSERT OR REPLACE INTO source_cache (profile, source, subscription,"
+                " fetched_at, payload) VALUES (?, ?, ?, ?, ?)",
+                (profile, source, (subscription or "").lower(), fetched_at.isoformat(), payload),
+            )
 
     def cached_sources(self, profile: str) -> Iterator[tuple[str, str | None, datetime, Any]]:
-        rows = self._db.execute(
-            "SELECT source, subscription, fetched_at, payload FROM source_cache WHERE profile = ?",
-            (profile,),
-        )
+        with self._lock:
+            rows = self._db.execute(
+                "SELECT source, subscription, fetched_at, payload FROM source_cache"
+                " WHERE profile = ?", (profile,),
+            ).fetchall()
         for source, subscription, fetched_at, payload in rows:
             try:
                 yield source, subscription or None, datetime.fromisoformat(fetched_at), \

@@ -21,24 +21,28 @@ log = logging.getLogger(__name__)
 COALESCE_SECONDS = 0.2
 
 
-def cache_profile(resource_manager: str, subscriptions: tuple[str, ...]) -> str:
+def cache_profile(resource_manager: str, subscriptions: tuple[str, ...],
+                  tenant_id: str | None = None) -> str:
     """Which tenant a cache belongs to. A loopback emulator's port changes every run."""
     parts = urlsplit(resource_manager)
     host = "loopback" if is_loopback_url(resource_manager) else (parts.netloc or resource_manager)
-    return host + ("|" + ",".join(sorted(s.lower() for s in subscriptions)) if subscriptions
-                   else "")
+    profile = host + (f"|tenant={tenant_id.lower()}" if tenant_id else "")
+    return profile + ("|" + ",".join(sorted(s.lower() for s in subscriptions)) if subscriptions
+                      else "")
 
 
 class LiveFeed:
     def __init__(self, app: ApiWatchApp) -> None:
         self.app = app
         config = app.config
-        self.profile = cache_profile(config.azure.resource_manager, config.azure.subscriptions)
+        self.profile = cache_profile(config.azure.resource_manager, config.azure.subscriptions,
+                                     config.azure.tenant_id)
         self.store = LiveStore(config.azure.subscriptions, clock=app.clock)
         self.db: StateDB | None = None
         self.poller: Poller | None = None
         self._pending = False
         self._writes: dict[tuple[str, str | None], asyncio.Task[None]] = {}
+        self._seen_writes: set[asyncio.Task[None]] = set()
 
     async def run(self) -> None:
         app = self.app
@@ -71,14 +75,19 @@ class LiveFeed:
             self.poller.refresh_now()
 
     def mark_seen(self, ids: list[str]) -> None:
+        """Persist in a thread: an fsync must not hold up the screen."""
         if self.db is not None and ids:
-            self.db.mark_seen(ids)
+            db = self.db
+            task = asyncio.get_running_loop().create_task(asyncio.to_thread(db.mark_seen, ids))
+            self._seen_writes.add(task)
+            task.add_done_callback(self._seen_writes.discard)
 
     async def stop(self) -> None:
         if self.poller is not None:
             await self.poller.stop()
-        if self._writes:
-            await asyncio.gather(*self._writes.values(), return_exceptions=True)
+        pending = [*self._writes.values(), *self._seen_writes]
+        if pending:
+            await asyncio.gather(*pending, return_exceptions=True)
         if self.db is not None:
             self.db.close()
             self.db = None
