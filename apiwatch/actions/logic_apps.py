@@ -110,19 +110,35 @@ async def trigger_logic_app(
         ctx.audit.complete(action_id, FAILED, detail)
         return ActionResult(action_id, "trigger", FAILED, tuple(results))
 
-    for seq, item in enumerate(items):
-        result = await _send(ctx, callback, item)
-        ctx.audit.target(action_id, seq, result.outcome, run_id=result.run_id, detail=result.detail)
-        results.append(result)
-        ctx.progress(seq, result)
-
-    finals = await asyncio.gather(*(
-        _follow(ctx, action_id, seq, app, r, follow_seconds, poll_seconds)
-        for seq, r in enumerate(results)
-    ))
+    try:
+        for seq, item in enumerate(items):
+            result = await _send(ctx, callback, item)
+            ctx.audit.target(action_id, seq, result.outcome, run_id=result.run_id,
+                             detail=result.detail)
+            results.append(result)
+            ctx.progress(seq, result)
+        finals = await asyncio.gather(*(
+            _follow(ctx, action_id, seq, app, r, follow_seconds, poll_seconds)
+            for seq, r in enumerate(results)
+        ))
+    except BaseException as exc:  # cancelled (the user quit) or a bug: say what was not sent
+        _stopped(ctx, action_id, len(results), len(items), exc)
+        raise
     outcome = overall([r.outcome for r in finals])
     ctx.audit.complete(action_id, outcome)
     return ActionResult(action_id, "trigger", outcome, tuple(finals))
+
+
+def _stopped(ctx: ActionContext, action_id: int, sent: int, total: int,
+             exc: BaseException) -> None:
+    """The one in flight may have reached the logic app; the ones after it were never sent."""
+    for seq in range(sent, total):
+        if seq == sent:
+            ctx.audit.target(action_id, seq, UNKNOWN, detail="stopped while sending; it may "
+                             "have run — check the logic app's run history")
+        else:
+            ctx.audit.target(action_id, seq, FAILED, detail="not sent: stopped before it")
+    ctx.audit.complete(action_id, UNKNOWN, f"stopped before the end ({type(exc).__name__})")
 
 
 @dataclass(frozen=True, slots=True)

@@ -147,3 +147,23 @@ async def test_resources_must_be_unhealthy_and_in_one_subscription(snapshot):
     if len(subs) > 1:
         with pytest.raises(TargetError, match="one subscription"):
             trigger_items(snapshot, list(subs.values())[:2], None)
+
+
+async def test_a_batch_stopped_midway_says_what_was_not_sent(emu, ctx, snapshot, audit):
+    import asyncio
+
+    recs, sub = unhealthy(snapshot)
+    items, kind, _ = trigger_items(snapshot, [r.resource_id for r in recs], KEY_UNAUTHENTICATED)
+    assert len(items) >= 2
+    choice = pick_logic_app(snapshot, sub, kind, "disable-unused-endpoints")
+    emu.faults.add("slow", count=None, match="/paths/invoke", delay_ms=5000)
+    task = asyncio.create_task(trigger_logic_app(ctx, choice, items, poll_seconds=0.1))
+    await asyncio.sleep(1.0)  # the first POST is in flight
+    task.cancel()
+    with pytest.raises(asyncio.CancelledError):
+        await task
+    (entry,) = audit.entries()
+    assert entry.outcome == "unknown"
+    outcomes = [t.outcome for t in entry.targets]
+    assert outcomes[0] == "unknown" and set(outcomes[1:]) == {"failed"}
+    assert all("not sent" in t.detail for t in entry.targets[1:])
