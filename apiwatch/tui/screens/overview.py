@@ -3,13 +3,15 @@ and how fresh each source is."""
 
 from __future__ import annotations
 
+import heapq
+
 from rich.table import Table
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.containers import Horizontal
 from textual.widgets import Static
 
-from ...model import Severity
+from ...model import ApiCollection, Severity
 from .. import format as fmt
 from ..widgets.table import Column, ResourceTable, Row
 from .base import AreaScreen
@@ -78,19 +80,24 @@ class OverviewScreen(AreaScreen):
         counts.add_row(str(self.watch_app.unseen_alert_count), "new since last look")
         self.query_one("#alert-counts", Static).update(counts)
 
-        rows = []
-        for c in snap.collections:
-            alerts = views.open_alerts_by_api.get(c.api_key, 0)
-            risk = (3 * (c.unauthenticated or 0) + 2 * (c.external or 0)
-                    + 2 * (c.sensitive or 0) + 2 * alerts)
-            rows.append(Row(c.api_key, {
-                "name": c.display_name, "risk": str(risk),
+        alerts_by_api = views.open_alerts_by_api
+
+        def risk(c: ApiCollection) -> int:
+            return (3 * (c.unauthenticated or 0) + 2 * (c.external or 0)
+                    + 2 * (c.sensitive or 0) + 2 * alerts_by_api.get(c.api_key, 0))
+
+        # Rank every collection, build rows for the ten shown only.
+        top = heapq.nlargest(10, snap.collections, key=risk)
+        self.query_one(ResourceTable).set_rows(
+            Row(c.api_key, {
+                "name": c.display_name, "risk": str(risk(c)),
                 "unauth": fmt.count(c.unauthenticated), "external": fmt.count(c.external),
-                "sensitive": fmt.count(c.sensitive), "alerts": str(alerts),
+                "sensitive": fmt.count(c.sensitive),
+                "alerts": str(alerts_by_api.get(c.api_key, 0)),
                 "label": c.sensitivity_label or "-",
-            }, sort={"risk": risk}, markable=False))
-        rows.sort(key=lambda r: -int(r.cells["risk"]))
-        self.query_one(ResourceTable).set_rows(rows[:10])
+            }, sort={"risk": risk(c)}, markable=False)
+            for c in top
+        )
         self.query_one("#sources", Static).update(self._sources())
 
     def _sources(self) -> Text:
