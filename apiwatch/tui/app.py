@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import gc
 import logging
 import signal
 from collections.abc import Awaitable, Callable, Iterable
@@ -263,6 +264,10 @@ class ApiWatchApp(App[int]):
         for screen in self._area_screens():
             screen.data_changed()
         self._update_status()
+        # A large tenant is millions of long-lived objects: keep the cyclic collector from
+        # walking them all again (a full pass stalled a keystroke for ~0.7 s in the bench).
+        # They are acyclic: reference counting still frees them when a new snapshot replaces them.
+        gc.freeze()
 
     def _announce(self, snapshot: Snapshot) -> None:
         """Toast, bell and (if asked) a desktop notification for alerts new since the last
