@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from ..azure.session import ArmSession
 from ..azure.sources import SourceRead, read_source
 from ..store.live import LiveStore
+from .memory import keep_long_lived
 
 log = logging.getLogger(__name__)
 
@@ -174,6 +175,8 @@ class Poller:
                     gate.release()
             for read in reads:
                 self.store.apply(read)
+            keep_long_lived()
+            for read in reads:
                 if not read.ok:
                     ok = False
                     retry_after = max(retry_after or 0.0, read.retry_after or 0.0) or None

@@ -10,6 +10,7 @@ from ..azure.session import ArmSession
 from ..azure.sources import SUBSCRIPTION_SOURCES, read_source
 from ..model import Snapshot
 from ..store.live import LiveStore
+from .memory import keep_long_lived
 
 PARALLEL_READS = 12
 
@@ -24,9 +25,14 @@ async def read_all(session: ArmSession, store: LiveStore) -> None:
             return await read_source(session, source, sub, **kw)  # type: ignore[arg-type]
 
     subs = [s.subscription_id for s in store.subscriptions()]
-    reads = await asyncio.gather(*(one(src, sub) for sub in subs for src in SUBSCRIPTION_SOURCES))
-    for read in reads:
-        store.apply(read)
+    # Applied as each read ends, not all at the end: the store grows while others still read.
+    async def read_and_apply(src: str, sub: str) -> None:
+        store.apply(await one(src, sub))
+        keep_long_lived()
+
+    await asyncio.gather(
+        *(read_and_apply(src, sub) for sub in subs for src in SUBSCRIPTION_SOURCES)
+    )
     readable = store.readable()
     if readable:
         for read in await asyncio.gather(

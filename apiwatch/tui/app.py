@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import gc
 import logging
 import signal
 from collections.abc import Awaitable, Callable, Iterable
@@ -19,6 +18,7 @@ from textual.binding import Binding
 
 from ..config import Config
 from ..model import AlertStatus, Severity, Snapshot
+from ..poller.memory import keep_long_lived
 from ..store.views import Views
 from .commands import JumpCommands
 from .screens.alerts import AlertScreen, AlertsScreen
@@ -266,8 +266,7 @@ class ApiWatchApp(App[int]):
         self._update_status()
         # A large tenant is millions of long-lived objects: keep the cyclic collector from
         # walking them all again (a full pass stalled a keystroke for ~0.7 s in the bench).
-        # They are acyclic: reference counting still frees them when a new snapshot replaces them.
-        gc.freeze()
+        keep_long_lived()
 
     def _announce(self, snapshot: Snapshot) -> None:
         """Toast, bell and (if asked) a desktop notification for alerts new since the last

@@ -60,8 +60,9 @@ async def test_new_alerts_toast_ring_and_count_in_title_and_status(emu):
         await until(pilot, lambda: app.unseen_alert_count == 2)
         assert app.title == "apiwatch (2 new)"
         assert "2 new alert(s)" in status(app)
-        assert rings == [1]
-        assert any("2 new alerts" in t for t in toasts)
+        # one toast and ring per poll that brought news: both alerts may come in one or two polls
+        assert 1 <= len(rings) <= 2 and len(toasts) == len(rings)
+        assert "2 new alerts" in toasts[0] or len(toasts) == 2
         assert any(w.startswith("\x1b]9;") and w.endswith("\x07") for w in written)
         assert {a.id.lower() for a in new} == app.unseen_alerts()
 
