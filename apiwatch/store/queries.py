@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from .views import EndpointView
@@ -64,8 +64,8 @@ class TextFilter:
     def active(self) -> bool:
         return bool(self.needle)
 
-    def matches(self, cells: Sequence[str]) -> bool:
+    def matches(self, haystack: str) -> bool:
+        """`haystack`: a row's cells joined and case-folded once (the table keeps it per row)."""
         if not self.needle:
             return True
-        found = any(self.needle in c.casefold() for c in cells)
-        return found != self.inverted
+        return (self.needle in haystack) != self.inverted

@@ -138,10 +138,6 @@ class ResourceTable(ScrollView, can_focus=True):
         return list(self._visible)
 
     @property
-    def row_count(self) -> int:
-        return len(self._visible)
-
-    @property
     def current_key(self) -> str | None:
         if 0 <= self.cursor_row < len(self._visible):
             return self._visible[self.cursor_row].key
@@ -191,11 +187,8 @@ class ResourceTable(ScrollView, can_focus=True):
         keep = self.current_key
         width = self._known_width or (self.app.size.width if self.is_attached else 80)
         self._shown = self._fit(width)
-        if self.filter.active:
-            needle, inverted = self.filter.needle, self.filter.inverted
-            rows = [r for r in self.rows_all if (needle in r.haystack) != inverted]
-        else:
-            rows = list(self.rows_all)
+        matches = self.filter.matches
+        rows = [r for r in self.rows_all if matches(r.haystack)]
         if self.sort_column:
             column = self.sort_column
             rows.sort(key=lambda r: _sort_key(r.sort.get(column, r.cells.get(column))),
