@@ -13,12 +13,10 @@ from __future__ import annotations
 
 import copy
 import json
-import os
 import re
 from collections.abc import Callable, Iterable, Mapping
 from datetime import datetime, timedelta, timezone
 from functools import cache
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -47,10 +45,7 @@ from apiwatch.model import (
     WorkflowState,
 )
 
-EXAMPLES = Path(
-    os.environ.get("APIWATCH_EXAMPLES")
-    or Path(__file__).resolve().parents[2].parent / "shared" / "azure-examples"
-)
+from ..conftest import EXAMPLES  # one place says where the examples are
 
 # Reproducible in CI (derandomize), no example database written into the repository, and no
 # deadline: a 100 kB string through ArmId.parse is slow on a loaded runner, not a bug.
