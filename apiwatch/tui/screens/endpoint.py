@@ -84,7 +84,7 @@ class EndpointScreen(AreaScreen):
         grid.add_column(style="bold", no_wrap=True)
         grid.add_column()
         grid.add_row("Endpoint", f"{e.method} {e.url_template}  ({e.display_name})")
-        grid.add_row("Health", fmt.health(view.health))
+        grid.add_row("Health", fmt.health(view.health).copy())
         api = view.api.display_name if view.api else e.api_name
         grid.add_row("API", f"{api} on {e.service_name}"
                      + ("" if view.onboarded else "  — not onboarded to Defender for APIs"))
