@@ -82,6 +82,14 @@ class Alert:
     vendor_name: str | None = None
     system_alert_id: str | None = None
     supporting_evidence: Mapping[str, Any] | None = field(default=None)
+    # Derived once: every screen, count and seen-set joins on these, 20,000 alerts at a time.
+    key: str = field(default="", init=False, compare=False)
+    resource_keys: tuple[str, ...] = field(default=(), init=False, compare=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "key", normalize(self.id))
+        object.__setattr__(self, "resource_keys",
+                           tuple(dict.fromkeys(normalize(r) for r in self.resource_ids)))
 
     @property
     def is_api(self) -> bool:
@@ -97,9 +105,6 @@ class Alert:
             return ()
         return tuple(t.strip() for t in self.intent.split(",") if t.strip())
 
-    @property
-    def resource_keys(self) -> tuple[str, ...]:
-        return tuple(normalize(r) for r in self.resource_ids)
 
     @property
     def sensitivity(self) -> SensitivityContext:

@@ -88,7 +88,7 @@ class Snapshot:
     def alerts_by_resource(self) -> Mapping[str, tuple[Alert, ...]]:
         grouped: dict[str, list[Alert]] = defaultdict(list)
         for alert in self.alerts:
-            for key in set(alert.resource_keys):
+            for key in alert.resource_keys:
                 grouped[key].append(alert)
         return {k: tuple(v) for k, v in grouped.items()}
 

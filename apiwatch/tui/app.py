@@ -257,7 +257,7 @@ class ApiWatchApp(App[int]):
             or not snapshot.health
         if self.seen_alerts is None and alerts_known:
             # The very first look: what is there now is the baseline, not news.
-            self.seen_alerts = {a.id.lower() for a in snapshot.alerts}
+            self.seen_alerts = {a.key for a in snapshot.alerts}
             self._remember_seen(list(self.seen_alerts))
         self._announce(snapshot)
         self._update_title()
@@ -275,8 +275,9 @@ class ApiWatchApp(App[int]):
         if self._notified is None:
             self._notified = set(unseen)  # the backlog is shown as new, not announced again
             return
-        fresh = [a for a in snapshot.alerts if a.id.lower() in unseen - self._notified]
-        self._notified |= {a.id.lower() for a in fresh}
+        news = unseen - self._notified
+        fresh = [a for a in snapshot.alerts if a.key in news] if news else []
+        self._notified |= {a.key for a in fresh}
         floor = Severity(self.config.ui.notify_min_severity).rank
         loud = [a for a in fresh if a.severity.rank >= floor]
         if not loud:
@@ -326,7 +327,7 @@ class ApiWatchApp(App[int]):
             return set()
         key = (self.version, id(self.seen_alerts), len(self.seen_alerts))
         if self._unseen is None or self._unseen[0] != key:
-            ids = {a.id.lower() for a in self.views.snapshot.alerts}
+            ids = {a.key for a in self.views.snapshot.alerts}
             self._unseen = (key, ids - self.seen_alerts)
         return self._unseen[1]
 
@@ -338,7 +339,7 @@ class ApiWatchApp(App[int]):
         if self.views is None or self.seen_alerts is None:
             return
         chosen = {i.lower() for i in ids} if ids is not None else {
-            a.id.lower() for a in self.views.snapshot.alerts
+            a.key for a in self.views.snapshot.alerts
         }
         newly = chosen - self.seen_alerts
         self.seen_alerts |= chosen

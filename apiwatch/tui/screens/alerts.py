@@ -33,7 +33,7 @@ def alert_rows(alerts: list[Alert] | tuple[Alert, ...], new: set[str], subs: dic
         Row(
             a.id,
             {
-                "new": Text("new", style="bold reverse") if a.id.lower() in new else "",
+                "new": Text("new", style="bold reverse") if a.key in new else "",
                 "time": fmt.when(a.time_generated), "severity": fmt.severity(a.severity),
                 "status": fmt.status(a.status), "name": a.display_name,
                 "entity": a.compromised_entity or "-",
@@ -41,7 +41,7 @@ def alert_rows(alerts: list[Alert] | tuple[Alert, ...], new: set[str], subs: dic
                 "type": a.alert_type,
             },
             sort={"time": a.time_generated, "severity": a.severity.rank,
-                  "new": a.id.lower() in new},
+                  "new": a.key in new},
         )
         for a in alerts
     ]
