@@ -140,6 +140,17 @@ class Views:
     def __init__(self, snapshot: Snapshot) -> None:
         self.snapshot = snapshot
 
+    def warm(self) -> Views:
+        """Build what the first screens and the status line read. Meant for a worker thread:
+        over a large tenant these take tens of milliseconds a keystroke should not wait for."""
+        _ = (self.snapshot.not_onboarded, self.open_alerts_by_api, self.endpoint_counts_by_api,
+             self.alert_keys)
+        return self
+
+    @cached_property
+    def alert_keys(self) -> frozenset[str]:
+        return frozenset(a.key for a in self.snapshot.alerts)
+
     @cached_property
     def apis(self) -> Mapping[str, ApimApi]:
         return {a.key: a for a in self.snapshot.apis}

@@ -228,6 +228,7 @@ class ApiWatchApp(App[int]):
     async def load(self) -> None:
         try:
             snapshot = await (self.loader or self._read)()
+            views = await asyncio.to_thread(Views(snapshot).warm)
         except Exception as exc:  # the console stays up; the status line says why
             from ..azure.errors import describe
 
@@ -235,7 +236,7 @@ class ApiWatchApp(App[int]):
             self.loading_error = f"read failed: {describe(exc).message}"
         else:
             self.loading_error = None
-            self.show_snapshot(snapshot)
+            self.show_snapshot(snapshot, views)
         finally:
             self.refreshing = False
             self._update_status()
@@ -246,10 +247,11 @@ class ApiWatchApp(App[int]):
         session = await self.arm_session()
         return await read_snapshot(session, self.config.azure.subscriptions, clock=self.clock)
 
-    def show_snapshot(self, snapshot: Snapshot) -> None:
+    def show_snapshot(self, snapshot: Snapshot, views: Views | None = None) -> None:
+        """Show a snapshot; `views`, when given, were built (and warmed) over this snapshot."""
         if self._exit:
             return
-        self.views = Views(snapshot)
+        self.views = views if views is not None and views.snapshot is snapshot else Views(snapshot)
         self.version += 1
         if not snapshot.from_cache:
             self.refreshing = False
@@ -327,8 +329,7 @@ class ApiWatchApp(App[int]):
             return set()
         key = (self.version, id(self.seen_alerts), len(self.seen_alerts))
         if self._unseen is None or self._unseen[0] != key:
-            ids = {a.key for a in self.views.snapshot.alerts}
-            self._unseen = (key, ids - self.seen_alerts)
+            self._unseen = (key, set(self.views.alert_keys - self.seen_alerts))
         return self._unseen[1]
 
     @property

@@ -10,9 +10,11 @@ from urllib.parse import urlsplit
 
 from ..azure.sources import SourceRead
 from ..config import is_loopback_url
+from ..model import Snapshot
 from ..poller.engine import Intervals, Poller
 from ..store.live import LiveStore
 from ..store.state_db import StateDB, open_state_db
+from ..store.views import Views
 
 if TYPE_CHECKING:
     from .app import ApiWatchApp
@@ -41,6 +43,8 @@ class LiveFeed:
         self.db: StateDB | None = None
         self.poller: Poller | None = None
         self._pending = False
+        self._published = 0
+        self._shows: set[asyncio.Task[None]] = set()
         self._writes: dict[tuple[str, str | None], asyncio.Task[None]] = {}
         self._seen_writes: set[asyncio.Task[None]] = set()
 
@@ -50,8 +54,8 @@ class LiveFeed:
         app.seen_from_disk(await asyncio.to_thread(self.db.seen_alerts),
                            await asyncio.to_thread(self.db.has_baseline))
         cached = await asyncio.to_thread(self._load_cache)
-        if cached:
-            app.show_snapshot(self.store.snapshot())
+        if cached is not None:
+            app.show_snapshot(cached.snapshot, cached)
         session = await app.arm_session()
         polling = app.config.polling
         self.poller = Poller(
@@ -62,13 +66,14 @@ class LiveFeed:
         )
         await self.poller.run()
 
-    def _load_cache(self) -> int:
+    def _load_cache(self) -> Views | None:
+        """In a thread, before the poller starts (nothing else touches the store yet)."""
         assert self.db is not None
         count = 0
         for source, sub, fetched_at, raw in self.db.cached_sources(self.profile):
             self.store.load_cached(source, sub, raw, fetched_at)
             count += 1
-        return count
+        return Views(self.store.snapshot()).warm() if count else None
 
     def refresh_now(self) -> None:
         if self.poller is not None:
@@ -85,6 +90,8 @@ class LiveFeed:
     async def stop(self) -> None:
         if self.poller is not None:
             await self.poller.stop()
+        for show in list(self._shows):
+            show.cancel()
         pending = [*self._writes.values(), *self._seen_writes]
         if pending:
             await asyncio.gather(*pending, return_exceptions=True)
@@ -101,7 +108,18 @@ class LiveFeed:
 
     def _publish(self) -> None:
         self._pending = False
-        self.app.show_snapshot(self.store.snapshot())
+        self._published += 1
+        task = asyncio.get_running_loop().create_task(
+            self._show(self.store.snapshot(), self._published))
+        self._shows.add(task)
+        task.add_done_callback(self._shows.discard)
+
+    async def _show(self, snapshot: Snapshot, number: int) -> None:
+        """Index the snapshot in a thread, then show it, unless a newer one was published
+        meanwhile (it will be shown instead)."""
+        views = await asyncio.to_thread(Views(snapshot).warm)
+        if number == self._published:
+            self.app.show_snapshot(snapshot, views)
 
     def _cache(self, read: SourceRead) -> None:
         """Write the source's JSON in a thread; a newer read of the same source waits its turn."""
