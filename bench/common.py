@@ -1,4 +1,5 @@
-"""Shared pieces of the benchmark: the emulator, apiwatch settings, statistics, memory."""
+"""Shared pieces of the benchmark: the emulator (in its own process), apiwatch settings,
+statistics, memory."""
 
 from __future__ import annotations
 
@@ -8,8 +9,8 @@ import resource
 import statistics
 import tempfile
 import time
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -19,8 +20,10 @@ _STATE = Path(tempfile.mkdtemp(prefix="apiwatch-bench-"))
 os.environ.setdefault("APIWATCH_STATE_DIR", str(_STATE / "state"))
 os.environ.setdefault("APIWATCH_LOG_DIR", str(_STATE / "logs"))
 
+from emulator_proc import EmulatorProcess, start_emulator_process  # noqa: E402
+
 from apiwatch.config import Config  # noqa: E402
-from apiwatch.emulator import EmulatorConfig, EmulatorThread, start_in_thread  # noqa: E402
+from apiwatch.emulator import EmulatorConfig  # noqa: E402
 
 # The tenant's fixed "now": every run reads the same data and draws the same screens.
 NOW = datetime(2026, 11, 24, 3, 0, tzinfo=timezone.utc)
@@ -30,13 +33,15 @@ PAGE_SIZE = 100
 MAX_CONNECTIONS = 16
 
 
-def start_emulator() -> EmulatorThread:
-    return start_in_thread(
+def start_emulator() -> EmulatorProcess:
+    """The large tenant's emulator, in a child process (bench/emulator_proc.py): ARM's CPU is
+    not the client's, so the emulator must not share the measured client's GIL."""
+    return start_emulator_process(
         EmulatorConfig(scale="large", latency_ms=LATENCY_MS, page_size=PAGE_SIZE, now=NOW)
     )
 
 
-def apiwatch_config(handle: EmulatorThread) -> Config:
+def apiwatch_config(handle: EmulatorProcess) -> Config:
     return Config().with_azure(
         resource_manager=handle.url,
         credential="static",
@@ -67,14 +72,20 @@ def percentile(values: Sequence[float], p: float) -> float:
 
 @dataclass
 class Timer:
-    """Wall time, CPU of this thread (the client: the emulator runs on its own thread) and CPU
-    of the whole process (client + emulator + helper threads)."""
+    """Wall time, CPU of this thread (the client's event loop), CPU of the whole bench process
+    (the client and its helper threads; the emulator is not in it: it runs in a process of its
+    own, as ARM's CPU is not the client's) and, given `emulator_cpu` (EmulatorProcess.cpu_seconds),
+    the emulator process's CPU over the same span. The emulator is asked before the clocks start
+    and after they stop, so that round trip is not in the wall time."""
 
+    emulator_cpu: Callable[[], float] | None = field(default=None, repr=False, compare=False)
     wall: float = 0.0
     cpu_thread: float = 0.0
     cpu_process: float = 0.0
+    cpu_emulator: float = math.nan
 
     def __enter__(self) -> Timer:
+        self._e = self.emulator_cpu() if self.emulator_cpu else math.nan
         self._w = time.perf_counter()
         self._t = time.thread_time()
         self._p = time.process_time()
@@ -84,6 +95,12 @@ class Timer:
         self.wall = time.perf_counter() - self._w
         self.cpu_thread = time.thread_time() - self._t
         self.cpu_process = time.process_time() - self._p
+        if self.emulator_cpu:
+            self.cpu_emulator = self.emulator_cpu() - self._e
+
+    def figures(self) -> dict[str, float]:
+        return {"wall": self.wall, "cpu_thread": self.cpu_thread,
+                "cpu_process": self.cpu_process, "cpu_emulator": self.cpu_emulator}
 
 
 # -- memory ---------------------------------------------------------------------------------

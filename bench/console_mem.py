@@ -1,5 +1,6 @@
 """Resident memory of the console with the large tenant loaded, in a process of its own (the
-emulator and the bench's other data would inflate it otherwise). Run by run.py:
+bench's other data would inflate it otherwise; the emulator has its own process too). Run by
+run.py:
 
     python bench/console_mem.py CACHE.json
 

@@ -14,10 +14,11 @@ from dataclasses import dataclass
 
 import aiohttp
 from common import MAX_CONNECTIONS, Timer
+from emulator_proc import EmulatorProcess
 from yarl import URL
 
 from apiwatch.azure.graph import ENDPOINTS_QUERY, GRAPH_API_VERSION, PAGE_ROWS, SUBSCRIPTION_BATCH
-from apiwatch.emulator import EmulatorThread, RequestRecord
+from apiwatch.emulator import RequestRecord
 
 
 @dataclass
@@ -28,7 +29,7 @@ class FloorRun:
     mismatched: int  # replies whose status differs from the logged one
 
 
-async def _replay(handle: EmulatorThread, records: list[RequestRecord],
+async def _replay(handle: EmulatorProcess, records: list[RequestRecord],
                   readable: list[str]) -> tuple[Timer, int, Counter[int], int]:
     context = ssl.create_default_context(cafile=str(handle.ca_path))
     connector = aiohttp.TCPConnector(ssl=context, limit=MAX_CONNECTIONS)
@@ -72,7 +73,7 @@ async def _replay(handle: EmulatorThread, records: list[RequestRecord],
                     if not token:
                         break
 
-        with Timer() as timer:
+        with Timer(handle.cpu_seconds) as timer:
             tasks = [get(r) for r in gets]
             if graph_pages:
                 tasks.append(graph_chain())
@@ -80,7 +81,7 @@ async def _replay(handle: EmulatorThread, records: list[RequestRecord],
     return timer, sent, statuses, mismatched
 
 
-def transport_floor(handle: EmulatorThread, records: list[RequestRecord],
+def transport_floor(handle: EmulatorProcess, records: list[RequestRecord],
                     readable: list[str]) -> FloorRun:
     timer, sent, statuses, mismatched = asyncio.run(_replay(handle, records, readable))
     return FloorRun(timer, sent, statuses, mismatched)

@@ -13,9 +13,9 @@ from azure.core.rest import HttpRequest
 from azure.mgmt.apimanagement.aio import ApiManagementClient
 from azure.mgmt.security.aio import SecurityCenter
 from common import Timer
+from emulator_proc import EmulatorProcess
 
 from apiwatch.azure.credentials import StaticTokenCredential
-from apiwatch.emulator import EmulatorThread
 
 
 @dataclass
@@ -30,7 +30,7 @@ def _pages(items: int, size: int) -> int:
     return max(1, math.ceil(items / size))
 
 
-def naive_requests_whole_tenant(handle: EmulatorThread) -> int:
+def naive_requests_whole_tenant(handle: EmulatorProcess) -> int:
     """What the naive walk costs on the whole tenant, from its truth: the subscription list, and
     per readable subscription every page of each list it walks; an unreadable subscription stops
     at its first 403."""
@@ -51,7 +51,7 @@ def naive_requests_whole_tenant(handle: EmulatorThread) -> int:
     return total
 
 
-async def _walk(handle: EmulatorThread, limit: int | None, readable_only: bool) -> tuple[int, int]:
+async def _walk(handle: EmulatorProcess, limit: int | None, readable_only: bool) -> tuple[int, int]:
     credential = StaticTokenCredential(handle.token, handle.url)
     common = {"base_url": handle.url, "connection_verify": str(handle.ca_path)}
     items = 0
@@ -89,9 +89,9 @@ async def _walk(handle: EmulatorThread, limit: int | None, readable_only: bool) 
     return len(subs), items
 
 
-def naive_walk(handle: EmulatorThread, limit: int | None = None,
+def naive_walk(handle: EmulatorProcess, limit: int | None = None,
                readable_only: bool = False) -> NaiveRun:
     handle.requests.clear()
-    with Timer() as timer:
+    with Timer(handle.cpu_seconds) as timer:
         walked, items = asyncio.run(_walk(handle, limit, readable_only))
     return NaiveRun(timer, len(handle.requests), walked, items)

@@ -8,11 +8,11 @@ import asyncio
 from dataclasses import dataclass
 
 from common import Timer, clock
+from emulator_proc import EmulatorProcess
 
 from apiwatch.azure.session import ArmSession
 from apiwatch.azure.sources import read_source
 from apiwatch.config import Config
-from apiwatch.emulator import EmulatorThread
 from apiwatch.model import Alert
 from apiwatch.store.live import LiveStore
 
@@ -37,7 +37,7 @@ def _changed(before: dict[str, Alert], after: tuple[Alert, ...]) -> int:
     return sum(1 for a in after if before.get(a.id.lower()) != a)
 
 
-async def _series(handle: EmulatorThread, config: Config, steady: int, rounds: int,
+async def _series(handle: EmulatorProcess, config: Config, steady: int, rounds: int,
                   new: int) -> PollSeries:
     subs = [s.subscription_id for s in handle.tenant.subscriptions]
     gate = asyncio.Semaphore(POLLER_MAX_JOBS)
@@ -51,7 +51,7 @@ async def _series(handle: EmulatorThread, config: Config, steady: int, rounds: i
         async def poll() -> Poll:
             before = {a.id.lower(): a for a in store.snapshot().alerts}
             handle.requests.clear()
-            with Timer() as timer:
+            with Timer(handle.cpu_seconds) as timer:
                 for read in await asyncio.gather(*(one(s) for s in subs)):
                     store.apply(read)
                 after = store.snapshot().alerts
@@ -66,6 +66,6 @@ async def _series(handle: EmulatorThread, config: Config, steady: int, rounds: i
     return PollSeries(quiet, fresh)
 
 
-def alert_polls(handle: EmulatorThread, config: Config, steady: int = 3, rounds: int = 1,
+def alert_polls(handle: EmulatorProcess, config: Config, steady: int = 3, rounds: int = 1,
                 new: int = 3) -> PollSeries:
     return asyncio.run(_series(handle, config, steady, rounds, new))

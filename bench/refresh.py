@@ -8,16 +8,18 @@ import math
 import re
 import time
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 
 from common import Timer, clock
+from emulator_proc import EmulatorProcess
 
 from apiwatch.azure.graph import PAGE_ROWS, SUBSCRIPTION_BATCH
 from apiwatch.azure.session import ArmSession
 from apiwatch.azure.sources import SourceRead
 from apiwatch.config import Config
-from apiwatch.emulator import EmulatorThread, RequestRecord
+from apiwatch.emulator import RequestRecord
 from apiwatch.emulator.posture import metadata_entries
 from apiwatch.model import Snapshot
 from apiwatch.poller.once import read_all
@@ -44,6 +46,7 @@ async def _lag_monitor(lags: list[float], stop: asyncio.Event, period: float = 0
 
 async def _refresh(config: Config, with_lag: bool,
                    cache: list[tuple[str, str | None, object]] | None,
+                   emulator_cpu: Callable[[], float] | None = None,
                    ) -> tuple[Timer, LiveStore, list[float]]:
     lags: list[float] = []
     async with ArmSession(config.azure) as session:
@@ -59,7 +62,7 @@ async def _refresh(config: Config, with_lag: bool,
             store.apply = keep  # type: ignore[method-assign]
         stop = asyncio.Event()
         monitor = asyncio.create_task(_lag_monitor(lags, stop)) if with_lag else None
-        with Timer() as timer:
+        with Timer(emulator_cpu) as timer:
             await read_all(session, store)
         stop.set()
         if monitor is not None:
@@ -67,13 +70,14 @@ async def _refresh(config: Config, with_lag: bool,
     return timer, store, lags
 
 
-def full_refresh(handle: EmulatorThread, config: Config, with_lag: bool = False,
+def full_refresh(handle: EmulatorProcess, config: Config, with_lag: bool = False,
                  keep_cache: bool = False) -> RefreshRun:
     """One `read_all` on a fresh LiveStore and a fresh session (new connections, as at start).
     keep_cache: also keep every source's wire JSON, as apiwatch caches it on disk."""
     handle.requests.clear()
     cache: list[tuple[str, str | None, object]] = []
-    timer, store, lags = asyncio.run(_refresh(config, with_lag, cache if keep_cache else None))
+    timer, store, lags = asyncio.run(
+        _refresh(config, with_lag, cache if keep_cache else None, handle.cpu_seconds))
     records = handle.requests.records
     return RefreshRun(timer, records, store.readable(), store.snapshot(), lags, cache)
 
@@ -84,7 +88,7 @@ def _pages(items: int, size: int) -> int:
     return max(1, math.ceil(items / size))
 
 
-def minimum_requests(handle: EmulatorThread) -> Counter[str]:
+def minimum_requests(handle: EmulatorProcess) -> Counter[str]:
     """Requests a full refresh cannot do without, from the tenant's truth and the page size:
     every page of every list once; an unreadable subscription costs one request per source."""
     size = handle.config.page_size
