@@ -85,18 +85,40 @@ class StateDB:
                 (profile, source, (subscription or "").lower(), fetched_at.isoformat(), payload),
             )
 
-    def cached_sources(self, profile: str) -> Iterator[tuple[str, str | None, datetime, Any]]:
+    def touch_source(self, profile: str, source: str, subscription: str | None,
+                     fetched_at: datetime) -> None:
+        """The cached JSON was read again unchanged: only its time moves."""
         with self._lock:
-            rows = self._db.execute(
-                "SELECT source, subscription, fetched_at, payload FROM source_cache"
-                " WHERE profile = ?", (profile,),
-            ).fetchall()
-        for source, subscription, fetched_at, payload in rows:
+            self._db.execute(
+                "UPDATE source_cache SET fetched_at = ? WHERE profile = ? AND source = ?"
+                " AND subscription = ?",
+                (fetched_at.isoformat(), profile, source, (subscription or "").lower()),
+            )
+
+    def cached_sources(self, profile: str) -> Iterator[tuple[str, str | None, datetime, Any]]:
+        """One source at a time: a large tenant's cache is hundreds of MB of JSON, and holding
+        it all while parsing would leave the heap that much larger for good."""
+        with self._lock:
+            keys = self._db.execute(
+                "SELECT rowid FROM source_cache WHERE profile = ?", (profile,)).fetchall()
+        for (rowid,) in keys:
+            with self._lock:
+                row = self._db.execute(
+                    "SELECT source, subscription, fetched_at, payload FROM source_cache"
+                    " WHERE rowid = ?", (rowid,)).fetchone()
+            if row is None:  # deleted or replaced since it was listed: nothing to load
+                continue
+            source, subscription, fetched_at, payload = row
+            del row
             try:
-                yield source, subscription or None, datetime.fromisoformat(fetched_at), \
-                    json.loads(payload)
+                when = datetime.fromisoformat(fetched_at)
+                value = json.loads(payload)
             except ValueError:
                 log.warning("cached %s for %s is unreadable; ignored", source, subscription)
+                continue
+            del payload
+            yield source, subscription or None, when, value
+            del value  # before the next source is decoded, not after
 
 
 def open_state_db(path: Path | None = None) -> StateDB:

@@ -213,12 +213,15 @@ class Views:
         """Every endpoint's view (posture queries, the palette): built once, when asked."""
         return tuple(self.view_of(e) for e in self.snapshot.endpoints)
 
-    @cached_property
+    # Plain properties, not cached: a cached closure over `self` would make every Views a
+    # reference cycle, which only the (frozen-out, rare) full collection frees; a replaced
+    # snapshot must go as soon as the screens let go of it.
+    @property
     def endpoints_by_key(self) -> Mapping[str, EndpointView]:
         index = self._endpoint_index
         return _Lazy(index, lambda key: self.view_of(index[key]))
 
-    @cached_property
+    @property
     def endpoints_by_api(self) -> Mapping[str, tuple[EndpointView, ...]]:
         snapshot = self.snapshot
         return _Lazy(self.endpoint_counts_by_api,
