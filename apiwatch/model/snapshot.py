@@ -68,6 +68,13 @@ class Snapshot:
     health: tuple[SourceHealth, ...] = ()
     from_cache: bool = False  # opened from the on-disk cache, not yet refreshed
 
+    def same_data(self, other: Snapshot) -> bool:
+        """`other` shows exactly what this does, only read later. The bulk tuples are compared
+        by identity: the store keeps its objects when a read changed nothing."""
+        return (all(getattr(self, name) is getattr(other, name) for name in _BULK)
+                and self.subscriptions == other.subscriptions and self.metadata == other.metadata
+                and self.failures == other.failures and self.from_cache == other.from_cache)
+
     @cached_property
     def onboarded_api_keys(self) -> frozenset[str]:
         return frozenset(c.api_key for c in self.collections)
@@ -107,6 +114,10 @@ class Snapshot:
 
     def failed_subscriptions(self) -> frozenset[str]:
         return frozenset(f.subscription_id for f in self.failures if f.subscription_id)
+
+
+_BULK = ("collections", "services", "apis", "endpoints", "insights", "recommendations", "alerts",
+         "logic_apps", "automations")
 
 
 @dataclass(frozen=True, slots=True)

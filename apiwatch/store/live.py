@@ -82,9 +82,12 @@ class LiveStore:
         state = self._state(read.source, read.subscription_id)
         state.attempted = True
         if read.ok:
-            # The wire JSON is not kept: the cache writer has it, memory should not.
-            state.value = read.value
-            state.changes += 1
+            # The wire JSON is not kept: the cache writer has it, memory should not. A read
+            # equal to what is held keeps the held objects: every snapshot and screen built on
+            # them stays valid, and a quiet tenant costs no rebuilds (most polls change nothing).
+            if state.value is None or state.value != read.value:
+                state.value = read.value
+                state.changes += 1
             state.fetched_at = at or self.clock()
             state.error = None
             state.warnings = read.warnings
@@ -144,8 +147,7 @@ class LiveStore:
             keys += [(src, None) for src in sources]
             return tuple((k, self.states[k].changes) for k in keys if k in self.states)
 
-        def cached(name: str, sources: tuple[str, ...], build: Callable[[], tuple[Any, ...]]
-                   ) -> tuple[Any, ...]:
+        def cached(name: str, sources: tuple[str, ...], build: Callable[[], Any]) -> Any:
             """Rebuilt only when one of its sources changed: an alerts poll every 30 s must
             not redo 80,000 recommendations."""
             key = versions(*sources)
@@ -169,7 +171,8 @@ class LiveStore:
             lambda: tuple(r.with_metadata(by_key.get(r.key.lower())) for r in flat("assessments")),
         )
         graph_state = self.states.get(("graph", None))
-        insights = dict(graph_state.value or {}) if graph_state else {}
+        insights = cached("graph", ("graph",),
+                          lambda: dict(graph_state.value or {}) if graph_state else {})
         relevant = [s for (source, sub), s in self.states.items()
                     if sub is None or sub in wanted]
         failures = tuple(

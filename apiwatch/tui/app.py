@@ -251,10 +251,18 @@ class ApiWatchApp(App[int]):
         """Show a snapshot; `views`, when given, were built (and warmed) over this snapshot."""
         if self._exit:
             return
-        self.views = views if views is not None and views.snapshot is snapshot else Views(snapshot)
-        self.version += 1
         if not snapshot.from_cache:
             self.refreshing = False
+        current = self.views
+        if current is not None and current.snapshot.same_data(snapshot):
+            # Read again, nothing changed (most polls): fresher health, no rebuilt screens.
+            current.snapshot = snapshot
+            for screen in self._area_screens():
+                screen.status_changed()
+            self._update_status()
+            return
+        self.views = views if views is not None and views.snapshot is snapshot else Views(snapshot)
+        self.version += 1
         alerts_known = any(h.source == "alerts" and h.fetched_at for h in snapshot.health) \
             or not snapshot.health
         if self.seen_alerts is None and alerts_known:

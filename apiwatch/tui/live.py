@@ -44,6 +44,7 @@ class LiveFeed:
         self.poller: Poller | None = None
         self._pending = False
         self._published = 0
+        self._written: dict[tuple[str, str | None], int] = {}  # source's `changes` when cached
         self._shows: set[asyncio.Task[None]] = set()
         self._writes: dict[tuple[str, str | None], asyncio.Task[None]] = {}
         self._seen_writes: set[asyncio.Task[None]] = set()
@@ -72,6 +73,7 @@ class LiveFeed:
         count = 0
         for source, sub, fetched_at, raw in self.db.cached_sources(self.profile):
             self.store.load_cached(source, sub, raw, fetched_at)
+            del raw  # parsed: free it before the next source is decoded
             count += 1
         return Views(self.store.snapshot()).warm() if count else None
 
@@ -117,7 +119,11 @@ class LiveFeed:
     async def _show(self, snapshot: Snapshot, number: int) -> None:
         """Index the snapshot in a thread, then show it, unless a newer one was published
         meanwhile (it will be shown instead)."""
-        views = await asyncio.to_thread(Views(snapshot).warm)
+        shown = self.app.views
+        if shown is not None and shown.snapshot.same_data(snapshot):
+            views = shown  # nothing to index: only the freshness changed
+        else:
+            views = await asyncio.to_thread(Views(snapshot).warm)
         if number == self._published:
             self.app.show_snapshot(snapshot, views)
 
@@ -127,18 +133,27 @@ class LiveFeed:
         previous = self._writes.get(key)
         state = self.store.states.get((read.source, (read.subscription_id or "").lower() or None))
         fetched = state.fetched_at if state else None
-        if fetched is None or self.db is None:
+        if state is None or fetched is None or self.db is None:
             return
+        # The same data read again (most polls): the cached JSON stands, only its time moves.
+        unchanged = self._written.get(key) == state.changes
+        self._written[key] = state.changes
 
         async def write() -> None:
             if previous is not None:
                 await asyncio.gather(previous, return_exceptions=True)
             try:
                 db = self.db
-                if db is not None:
+                if db is None:
+                    return
+                if unchanged:
+                    await asyncio.to_thread(db.touch_source, self.profile, read.source,
+                                            read.subscription_id, fetched)
+                else:
                     await asyncio.to_thread(db.save_source, self.profile, read.source,
                                             read.subscription_id, fetched, read.raw)
             except Exception:
+                self._written.pop(key, None)  # the next read writes it in full
                 log.exception("could not cache %s", read.source)
 
         task = asyncio.get_running_loop().create_task(write())

@@ -102,3 +102,39 @@ async def test_instant_start_from_the_cache_marked_stale(emu):
         await until(pilot, lambda: cold.views.snapshot.failures)  # the outage is shown too
         assert len(cold.views.snapshot.collections) == collections  # and the data kept
     await emu.start()
+
+
+async def test_a_quiet_tenant_costs_no_rebuilds_and_no_cache_rewrites(emu):
+    """Polls that change nothing move only the freshness: the screens keep their rows (and the
+    cursor), the cache keeps its JSON; one new alert then rebuilds and is written."""
+    from apiwatch.store.state_db import open_state_db
+    from apiwatch.tui.widgets.table import ResourceTable
+
+    app = console(emu)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await until(pilot, lambda: app.views and not app.views.snapshot.from_cache
+                    and len(app.views.snapshot.alerts) == total(emu))
+        await pilot.press("3")  # the alerts table, cursor moved down
+        await pilot.press("j", "j")
+        await pilot.pause(0.5)
+        table = app.screen.query_one(ResourceTable)
+        version, rows, cursor = app.version, table.rows_all, table.cursor_row
+        alerts_read = app.live.poller.cycles["alerts"]
+        fetched = max(h.fetched_at for h in app.views.snapshot.health
+                      if h.source == "alerts" and h.fetched_at)
+        await until(pilot, lambda: app.live.poller.cycles["alerts"] >= alerts_read + 3)
+        await pilot.pause(0.5)
+        assert app.version == version and table.rows_all is rows and table.cursor_row == cursor
+        newer = max(h.fetched_at for h in app.views.snapshot.health
+                      if h.source == "alerts" and h.fetched_at)
+        assert newer > fetched  # the status line's "alerts Ns ago" still moves
+        db = open_state_db()
+        try:
+            cached = {(s, sub): when for s, sub, when, _ in db.cached_sources(app.live.profile)}
+        finally:
+            db.close()
+        assert max(w for (s, _), w in cached.items() if s == "alerts") > fetched
+
+        new = await emu.add_alerts(1)
+        await until(pilot, lambda: app.version > version)
+        assert new[0].id.lower() in app.views.alert_keys

@@ -78,6 +78,11 @@ class AreaScreen(Screen):
         if self.is_current:
             self._sync()
 
+    def status_changed(self) -> None:
+        """The same data was read again: only freshness and source health moved."""
+        if self.is_current:
+            self.query_one(StatusLine).update_status()
+
     def show_data(self) -> None:
         """Fill the screen from `self.watch_app.views`."""
 

@@ -100,6 +100,11 @@ class OverviewScreen(AreaScreen):
         )
         self.query_one("#sources", Static).update(self._sources())
 
+    def status_changed(self) -> None:
+        super().status_changed()
+        if self.is_current and self.watch_app.views is not None:
+            self.query_one("#sources", Static).update(self._sources())
+
     def _sources(self) -> Text:
         """How fresh each kind of data is, then one line per failing scope and kind of error:
         what it costs, and whether its last good data is still shown (stale)."""
