@@ -74,6 +74,8 @@ class LiveFeed:
         for source, sub, fetched_at, raw in self.db.cached_sources(self.profile):
             self.store.load_cached(source, sub, raw, fetched_at)
             del raw  # parsed: free it before the next source is decoded
+            held = (source, sub.lower() if sub else None)
+            self._written[held] = self.store.states[held].changes  # on disk as held
             count += 1
         return Views(self.store.snapshot()).warm() if count else None
 
@@ -136,8 +138,14 @@ class LiveFeed:
         if state is None or fetched is None or self.db is None:
             return
         # The same data read again (most polls): the cached JSON stands, only its time moves.
-        unchanged = self._written.get(key) == state.changes
-        self._written[key] = state.changes
+        held = (read.source, (read.subscription_id or "").lower() or None)
+        unchanged = self._written.get(held) == state.changes
+        self._written[held] = state.changes
+
+        source, sub = read.source, read.subscription_id
+        # Only a changed source's wire JSON is kept until written: a refresh of a large tenant
+        # would otherwise hold every page it read while the writes queue.
+        raw = None if unchanged else read.raw
 
         async def write() -> None:
             if previous is not None:
@@ -146,15 +154,14 @@ class LiveFeed:
                 db = self.db
                 if db is None:
                     return
-                if unchanged:
-                    await asyncio.to_thread(db.touch_source, self.profile, read.source,
-                                            read.subscription_id, fetched)
+                if raw is None:
+                    await asyncio.to_thread(db.touch_source, self.profile, source, sub, fetched)
                 else:
-                    await asyncio.to_thread(db.save_source, self.profile, read.source,
-                                            read.subscription_id, fetched, read.raw)
+                    await asyncio.to_thread(db.save_source, self.profile, source, sub, fetched,
+                                            raw)
             except Exception:
-                self._written.pop(key, None)  # the next read writes it in full
-                log.exception("could not cache %s", read.source)
+                self._written.pop(held, None)  # the next read writes it in full
+                log.exception("could not cache %s", source)
 
         task = asyncio.get_running_loop().create_task(write())
         self._writes[key] = task

@@ -103,7 +103,10 @@ class OverviewScreen(AreaScreen):
     def status_changed(self) -> None:
         super().status_changed()
         if self.is_current and self.watch_app.views is not None:
-            self.query_one("#sources", Static).update(self._sources())
+            sources = self.query_one("#sources", Static)
+            text = self._sources()
+            if text != sources.content:
+                sources.update(text)
 
     def _sources(self) -> Text:
         """How fresh each kind of data is, then one line per failing scope and kind of error:

@@ -57,7 +57,8 @@ class StatusLine(Static):
         if unseen:
             parts.append(Text(f"{unseen} new alert(s)", style="bold"))
         line = Text(" · ").join(parts)
-        self.update(line)
+        if line != self.content:  # a poll that changed nothing must not cost a frame
+            self.update(line)
 
 
 class Crumb(Static):
