@@ -105,17 +105,23 @@ class Timer:
 
 # -- memory ---------------------------------------------------------------------------------
 
-def rss_mb() -> float:
-    """Current resident set size (VmRSS), in MB."""
+def _status_mb(field: str) -> float | None:
     try:
         for line in Path("/proc/self/status").read_text().splitlines():
-            if line.startswith("VmRSS:"):
+            if line.startswith(field + ":"):
                 return int(line.split()[1]) / 1024
     except OSError:
         pass
-    return peak_rss_mb()
+    return None
+
+
+def rss_mb() -> float:
+    """Current resident set size (VmRSS), in MB."""
+    return _status_mb("VmRSS") or peak_rss_mb()
 
 
 def peak_rss_mb() -> float:
-    """Peak resident set size of this process (ru_maxrss, kB on Linux), in MB."""
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    """Peak resident set size of this process (VmHWM), in MB. Not ru_maxrss: Linux keeps that
+    across exec, so a child would report the bench process's own peak."""
+    peak = _status_mb("VmHWM")
+    return peak if peak is not None else resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024

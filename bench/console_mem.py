@@ -1,45 +1,59 @@
 """Resident memory of the console with the large tenant loaded, in a process of its own (the
 bench's other data would inflate it otherwise; the emulator has its own process too). Run by
-run.py:
+run.py, which first writes the large tenant's cache into a state directory as apiwatch does:
 
-    python bench/console_mem.py CACHE.json
+    python bench/console_mem.py STATE_DIR EMULATOR_URL CA_PATH IDLE_SECONDS   (token on stdin)
 
-CACHE.json holds every source's wire JSON as apiwatch caches it; the console opens on it as it
-does at start (LiveStore.load_cached), then shows Overview, Collections and every endpoint.
-Prints one JSON object."""
+The console starts as a user starts it (live mode, not a test loader): it opens the cache from
+its state database in a worker thread, shows it, and polls the emulator. Measured: after the
+cached tenant is on the Overview; after Collections and a screen of every endpoint are open; and
+after the first live refresh has replaced every cached source (old and new data both pass through
+memory then). Then it sits idle on the Overview while the poller keeps reading a tenant where
+nothing changes: CPU, frames and terminal bytes over that span. Prints one JSON object."""
 
 from __future__ import annotations
 
 import asyncio
 import json
+import os
 import sys
+import time
 from pathlib import Path
 
-from common import NOW, clock, peak_rss_mb, rss_mb
-from console import SIZE, AllEndpointsScreen, _until, data_on_screen
+if __name__ == "__main__":  # before `common`, which otherwise picks a temporary state dir
+    os.environ["APIWATCH_STATE_DIR"] = sys.argv[1]
+
+from common import MAX_CONNECTIONS, Timer, clock, peak_rss_mb, rss_mb
+from console import SIZE, AllEndpointsScreen, FrameProbe, _until, data_on_screen
 
 from apiwatch.config import Config
-from apiwatch.model import Snapshot
-from apiwatch.store.live import LiveStore
 from apiwatch.tui.app import ApiWatchApp
 from apiwatch.tui.screens.inventory import CollectionsScreen
 
+REFRESH_LIMIT = 240.0  # seconds for the first live refresh of the whole tenant
 
-async def measure(cache: Path) -> dict[str, float]:
+
+def refreshed(app: ApiWatchApp) -> bool:
+    """Every source read live at least once, and a snapshot without cached data on screen."""
+    live = app.live
+    if live is None or app.views is None or app.views.snapshot.from_cache:
+        return False
+    states = live.store.states.values()
+    return bool(states) and all(s.attempted and not s.cached for s in states)
+
+
+async def measure(url: str, ca: Path, token: str, idle_seconds: float) -> dict[str, float]:
     out = {"rss_start_mb": rss_mb()}
-    store = LiveStore((), clock)  # kept alive, as the console's live feed keeps its store
-    for source, sub, raw in json.loads(cache.read_text()):
-        store.load_cached(source, sub, raw, NOW)
-    snapshot = store.snapshot()
-    out["rss_store_mb"] = rss_mb()
-
-    async def loader() -> Snapshot:
-        return snapshot
-
-    app = ApiWatchApp(Config(), loader=loader, clock=clock, refresh_seconds=3600)
+    config = Config().with_azure(resource_manager=url, credential="static", token=token,
+                                 ca_bundle=ca, max_connections=MAX_CONNECTIONS)
+    app = ApiWatchApp(config, clock=clock)
+    probe = FrameProbe(app)
     async with app.run_test(size=SIZE) as pilot:
-        await _until(pilot, lambda: data_on_screen(app))
-        await pilot.pause(0.5)
+        began = time.perf_counter()
+        ok = await _until(pilot, lambda: data_on_screen(app))
+        if not ok or app.views is None or not app.views.snapshot.from_cache:
+            raise SystemExit("the console did not open on the cached tenant")
+        out["cached_on_screen_s"] = time.perf_counter() - began
         out["rss_overview_mb"] = rss_mb()
         await pilot.press("2")
         await _until(pilot, lambda: isinstance(app.screen, CollectionsScreen)
@@ -49,9 +63,37 @@ async def measure(cache: Path) -> dict[str, float]:
                      and data_on_screen(app))
         await pilot.pause(0.5)
         out["rss_loaded_mb"] = rss_mb()
+        if not await _until(pilot, lambda: refreshed(app), REFRESH_LIMIT):
+            raise SystemExit("the first live refresh did not finish")
+        out["refreshed_s"] = time.perf_counter() - began
+        await _until(pilot, lambda: data_on_screen(app))
+        await pilot.pause(1.0)
+        out["rss_refreshed_mb"] = rss_mb()
+
+        # Idle on the Overview, as a console left open on a quiet tenant.
+        await pilot.press("1")
+        await pilot.pause(1.0)
+        live = app.live
+        assert live is not None and live.poller is not None
+        polls, version = live.poller.cycles.get("alerts", 0), app.version
+        probe.wrap_driver()
+        before = len(probe.frames)
+        probe.count_bytes = True
+        with Timer() as timer:
+            await asyncio.sleep(idle_seconds)
+        probe.count_bytes = False
+        out["idle"] = {
+            "seconds": timer.wall, "cpu_process_s": timer.cpu_process,
+            "cpu_main_thread_s": timer.cpu_thread, "frames": len(probe.frames) - before,
+            "bytes": probe.frame_bytes + probe.write_bytes,
+            "alert_polls": live.poller.cycles.get("alerts", 0) - polls,
+            "rebuilds": app.version - version,
+        }
     out["peak_rss_mb"] = peak_rss_mb()
     return out
 
 
 if __name__ == "__main__":
-    print(json.dumps(asyncio.run(measure(Path(sys.argv[1])))))
+    token = sys.stdin.readline().strip()  # not on the command line, where `ps` shows it
+    print(json.dumps(asyncio.run(measure(sys.argv[2], Path(sys.argv[3]), token,
+                                         float(sys.argv[4])))))
