@@ -7,7 +7,7 @@ from collections.abc import Callable, Sequence
 from datetime import datetime, timezone
 
 from ..azure.session import ArmSession
-from ..azure.sources import SUBSCRIPTION_SOURCES, read_source
+from ..azure.sources import SUBSCRIPTION_SOURCES, SourceRead, read_source
 from ..model import Snapshot
 from ..store.live import LiveStore
 from .memory import keep_long_lived
@@ -30,16 +30,26 @@ async def read_all(session: ArmSession, store: LiveStore) -> None:
         store.apply(await one(src, sub))
         keep_long_lived()
 
-    await asyncio.gather(
-        *(read_and_apply(src, sub) for sub in subs for src in SUBSCRIPTION_SOURCES)
-    )
-    readable = store.readable()
-    if readable:
-        for read in await asyncio.gather(
-            one("metadata", None, subscriptions_for_tenant=readable),
-            one("graph", None, subscriptions_for_tenant=readable),
-        ):
-            store.apply(read)
+    # Collections first (the gate is first come, first served): they tell which subscriptions
+    # are readable, which the tenant-wide reads need. Those then run beside the bulk, on a slot
+    # of their own, instead of trailing it: Resource Graph pages follow one another.
+    first = [asyncio.ensure_future(read_and_apply("collections", sub)) for sub in subs]
+    bulk = [asyncio.ensure_future(read_and_apply(src, sub)) for sub in subs
+            for src in SUBSCRIPTION_SOURCES if src != "collections"]
+    tenant: asyncio.Future[list[SourceRead]] | None = None
+    try:
+        await asyncio.gather(*first)
+        readable = store.readable()
+        tenant = asyncio.gather(*(
+            read_source(session, source, None, subscriptions_for_tenant=readable)
+            for source in ("metadata", "graph"))) if readable else None
+        await asyncio.gather(*bulk)
+        if tenant is not None:
+            for read in await tenant:
+                store.apply(read)
+    finally:  # cancelled midway: nothing is left reading on its own
+        for task in (*first, *bulk, *((tenant,) if tenant is not None else ())):
+            task.cancel()
 
 
 async def read_snapshot(
