@@ -115,14 +115,17 @@ async def _until(pilot: Any, condition: Callable[[], bool], limit: float = WAIT_
 
 # -- first paint ----------------------------------------------------------------------------
 
-async def first_paint_apiwatch(snapshot: Snapshot) -> float:
+async def first_paint_apiwatch(snapshot: Snapshot) -> tuple[float, float]:
+    """(first frame with the tenant's data on it, first frame of any kind), in seconds."""
     app = make_app(snapshot)
     probe = FrameProbe(app, ready=lambda: data_on_screen(app))
     start = time.perf_counter()
     async with app.run_test(size=SIZE) as pilot:
         ok = await _until(pilot, lambda: probe.first_ready is not None)
         await app.workers.wait_for_complete()
-    return probe.first_ready - start if ok and probe.first_ready else float("nan")
+    if not ok or probe.first_ready is None:
+        return float("nan"), float("nan")
+    return probe.first_ready - start, probe.frames[0] - start
 
 
 async def first_paint_bare() -> float:

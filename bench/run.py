@@ -218,13 +218,17 @@ def measure(args: argparse.Namespace, handle: EmulatorProcess, began: float) -> 
         say("\n3. Console (headless, Pilot, 120x40, large tenant)")
         if snapshot is None:
             raise RuntimeError("no snapshot: the full refresh failed")
-        pairs = []
+        pairs, chrome = [], []
         for _ in range(runs):
-            ours = asyncio.run(console.first_paint_apiwatch(snapshot))
+            ours, frame = asyncio.run(console.first_paint_apiwatch(snapshot))
             bare = asyncio.run(console.first_paint_bare())
             pairs.append((ours, bare))
-        DETAILS["first_paint_s"] = [{"apiwatch": a, "bare": b} for a, b in pairs]
-        figure("first paint from a cached snapshot", median([a for a, _ in pairs]) * 1000, "ms")
+            chrome.append(frame)
+        DETAILS["first_paint_s"] = [{"apiwatch": a, "bare": b, "apiwatch_first_frame": c}
+                                    for (a, b), c in zip(pairs, chrome, strict=True)]
+        figure("first paint from a cached snapshot", median([a for a, _ in pairs]) * 1000, "ms",
+               note="the first frame with the tenant's data on it")
+        figure("  first frame of any kind (chrome, before data)", median(chrome) * 1000, "ms")
         figure("first paint, bare Textual app", median([b for _, b in pairs]) * 1000, "ms")
         ratio = median([a / b for a, b in pairs])
         figure("first paint / bare app", ratio, "x", "<= 1.5", ratio <= 1.5)
