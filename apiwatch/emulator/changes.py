@@ -42,6 +42,13 @@ class TenantChanges:
         self.rng = rng
         self.now = now
         self._pending: list[tuple[Subscription, Api]] = []
+        # Bumped by every change below: what was rendered of the tenant before may be stale
+        # (fragments.py empties its store when it moves).
+        self.version = 0
+
+    def touch(self) -> None:
+        """Note a change to the tenant (one made by hand, say): renders kept are dropped."""
+        self.version += 1
 
     # Onboarding ---------------------------------------------------------------------------
 
@@ -49,6 +56,7 @@ class TenantChanges:
         if api.onboarding_due is None:
             api.onboarding_due = time.monotonic() + seconds
             self._pending.append((sub, api))
+            self.touch()
 
     def settle(self) -> None:
         """Finish every onboarding whose time has come."""
@@ -62,6 +70,7 @@ class TenantChanges:
         ]
         if not done:
             return
+        self.touch()
         for sub, api in done:
             self._pending.remove((sub, api))
             api.onboarding_due = None
@@ -72,6 +81,8 @@ class TenantChanges:
     def offboard(self, sub: Subscription, api: Api) -> bool:
         """Offboard the API; False when there was nothing to remove."""
         was = api.onboarded or api.onboarding_due is not None
+        if was:
+            self.touch()
         if api.onboarding_due is not None:
             api.onboarding_due = None
             self._pending = [(s, a) for s, a in self._pending if a is not api]
@@ -85,9 +96,9 @@ class TenantChanges:
 
     # Alerts --------------------------------------------------------------------------------
 
-    @staticmethod
-    def set_alert_state(alert: Alert, action: str) -> None:
+    def set_alert_state(self, alert: Alert, action: str) -> None:
         alert.status = ALERT_ACTIONS[action.lower()]
+        self.touch()
 
     def new_alerts(self, count: int, subscription_id: str | None = None) -> list[Alert]:
         rng = self.rng
@@ -105,6 +116,7 @@ class TenantChanges:
             if alert is not None:
                 sub.alerts.append(alert)
                 out.append(alert)
+        self.touch()
         return out
 
     def _api_alert(
@@ -142,6 +154,7 @@ class TenantChanges:
             self.rng, sub, svc, api, op, seen_at, self.now(), client_ip, user_agent
         )
         sub.alerts.append(alert)
+        self.touch()
         return alert
 
     def simulate(self, sub: Subscription, bundles: list[str]) -> list[Alert]:
@@ -170,6 +183,7 @@ class TenantChanges:
                 )
             )
         sub.alerts.extend(out)
+        self.touch()
         return out
 
     # Logic app runs ---------------------------------------------------------------------
@@ -187,4 +201,5 @@ class TenantChanges:
             bodies=[body],
         )
         wf.runs.append(run)
+        self.touch()
         return run

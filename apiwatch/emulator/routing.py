@@ -3,16 +3,17 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Awaitable, Callable, Hashable, Sequence
 from dataclasses import dataclass
 from typing import Any, TypeVar
 from urllib.parse import urlencode
 
 from aiohttp import web
 
+from . import fragments
 from .state import ServerState
 from .tenant import Subscription
-from .wire import ArmError, Reply, decode_token, encode_token
+from .wire import ArmError, Rendered, Reply, decode_token, encode_token
 
 T = TypeVar("T")
 
@@ -26,6 +27,9 @@ class Context:
     api_version: str
     state: ServerState
     sub: Subscription | None
+    # May the handler answer a body already rendered to text? Not when a post-handler fault
+    # (unknown-enum, malformed, endless-nextlink) waits to rewrite the dict body.
+    rendered: bool = True
 
     @property
     def base_url(self) -> str:
@@ -104,11 +108,16 @@ def page(
     *,
     newest_first: bool = False,
     apim: bool = False,
+    fragment: Hashable = None,
+    stamp: Callable[[T], Hashable] | None = None,
 ) -> Reply:
     """One page of a list with ARM's `nextLink`.
 
     With newest_first the list must be append-only; the token remembers its length at the first
     page so items appended while a client pages do not shift the pages it has yet to read.
+
+    fragment: the kind under which each item's JSON text is kept (fragments.py); `render` must
+    then depend on the item only (and on what `stamp(item)` returns).
     """
     query = ctx.request.query
     token = query.get("$skipToken") or query.get("$skiptoken")
@@ -126,7 +135,7 @@ def page(
         ]
     else:
         window = list(items[offset : offset + size])
-    body: dict[str, Any] = {"value": [render(item) for item in window]}
+    body: dict[str, Any] = {"value": fragments.slot()}
     end = offset + size >= (snapshot if newest_first else len(items))
     if apim:
         body["count"] = snapshot if newest_first else len(items)
@@ -141,6 +150,15 @@ def page(
         body["nextLink"] = f"{ctx.base_url}{ctx.request.path}?{urlencode(params, safe='$')}"
     elif apim:
         body["nextLink"] = ""
+    if fragment is not None and ctx.rendered:
+        kept = ctx.state.fragments
+        texts = [
+            kept.text(fragment, item, render, stamp(item) if stamp else None) for item in window
+        ]
+        text = fragments.compose(body, fragments.join(texts))
+        if text is not None:
+            return Reply(body=Rendered(text))
+    body["value"] = [render(item) for item in window]
     return Reply(body=body)
 
 

@@ -25,14 +25,14 @@ from .faults import UNKNOWN_ENUMS, Fault, Faults, random_fault
 from .gateway import PREFIX as GATEWAY_PREFIX
 from .gateway import Gateway, Probe
 from .generator import generate_tenant
-from .handlers import all_routes
+from .handlers import all_routes, prerender
 from .handlers.logic import invoke
 from .requestlog import RequestLog, RequestRecord
 from .routing import Context, Router, forbidden, normalise_path
 from .state import ServerState
 from .tenant import Alert, ApimService, Tenant
 from .tls import make_server_context
-from .wire import ArmError, Reply, encode_token
+from .wire import ArmError, Rendered, Reply, dumps, encode_token
 
 _INVOKE = re.compile(r"/workflows/(?P<wf>[^/]+)/triggers/(?P<trigger>[^/]+)/paths/invoke", re.I)
 _PROVIDER_TYPE = re.compile(r".*/providers/(?P<ns>[^/]+)/(?P<type>[^/]+)", re.I)
@@ -87,6 +87,12 @@ class Emulator:
         """The gatewayUrl served for svc (on this emulator; valid once started)."""
         return self._state.gateway_url(svc)
 
+    def invalidate(self) -> None:
+        """Drop the JSON kept of list items (fragments.py). Changes made through the emulator
+        (its routes, add_alerts, alert_rate, LROs) do this themselves; call it after changing
+        `tenant` objects in place by hand."""
+        self._state.changes.touch()
+
     # Lifecycle ----------------------------------------------------------------------------
 
     async def __aenter__(self) -> Emulator:
@@ -120,7 +126,11 @@ class Emulator:
         self.url = (
             f"https://[{host}]:{port}" if family == socket.AF_INET6 else f"https://{host}:{port}"
         )
-        self._state.url = self.url
+        if self._state.url != self.url:
+            self._state.url = self.url
+            self._state.fragments.clear()  # Resource Graph rows carry the gateway URL
+        if self.config.prerender_enabled:
+            prerender(self._state)
         if self.config.alert_rate_per_min > 0:
             self._tasks.append(asyncio.create_task(self._live_alerts()))
 
@@ -256,7 +266,9 @@ class Emulator:
                     scope += f"/resourceGroups/{params['rg']}"
                 raise forbidden(route.action, scope)
         post = self.faults.peek(path, pre=False)
-        reply = await route.handler(Context(request, params, version, self._state, sub))
+        rendered = post is None and self._state.fragments.enabled
+        context = Context(request, params, version, self._state, sub, rendered=rendered)
+        reply = await route.handler(context)
         is_json = reply.status == 200 and isinstance(reply.body, dict)
         if post is not None and is_json and self._post_fault(post, request, reply):
             self.faults.consume(post)
@@ -431,9 +443,7 @@ class Emulator:
         if reply.body is None:
             return web.Response(status=reply.status, headers=headers)
         text = (
-            reply.body.text
-            if isinstance(reply.body, _Raw)
-            else json.dumps(reply.body, ensure_ascii=False, separators=(",", ":"))
+            reply.body.text if isinstance(reply.body, (_Raw, Rendered)) else dumps(reply.body)
         )
         return web.Response(
             status=reply.status,

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from .changes import TenantChanges
 from .config import EmulatorConfig
 from .faults import Faults
+from .fragments import Fragments
 from .requestlog import RequestLog
 from .tenant import ApimService, Tenant
 
@@ -29,6 +30,11 @@ class ServerState:
     simulations: dict[str, float] = field(default_factory=dict)
     # The server's own https://host:port, known once it listens: served gateway URLs use it.
     url: str = ""
+    # The JSON text of list items, rendered once (see fragments.py).
+    fragments: Fragments = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.fragments = Fragments(self.changes)
 
     def gateway_url(self, svc: ApimService) -> str:
         """The gateway URL served for a service: the emulator's /gateway route, not azure-api.net,

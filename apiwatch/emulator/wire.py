@@ -9,6 +9,21 @@ from datetime import datetime, timezone
 from typing import Any
 
 
+def dumps(body: Any) -> str:
+    """The JSON text of a body, as the server writes every JSON answer."""
+    return json.dumps(body, ensure_ascii=False, separators=(",", ":"))
+
+
+class Rendered:
+    """A JSON body already rendered to its text (list pages joined from cached item fragments,
+    see fragments.py); the server sends the text as it is."""
+
+    __slots__ = ("text",)
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+
+
 @dataclass
 class Reply:
     """What a handler answers; the server turns it into an HTTP response."""
@@ -59,11 +74,15 @@ def not_found(resource_type: str, name: str, resource_group: str | None = None) 
 def iso7(moment: datetime) -> str:
     """ISO 8601 in UTC with seven fractional digits, the way Defender for Cloud writes them."""
     moment = moment.astimezone(timezone.utc)
+    if moment.year >= 1000:  # isoformat is strftime's text here (4-digit year), and faster
+        return moment.isoformat(timespec="microseconds")[:26] + "0Z"
     return moment.strftime("%Y-%m-%dT%H:%M:%S.%f") + "0Z"
 
 
 def iso3(moment: datetime) -> str:
     moment = moment.astimezone(timezone.utc)
+    if moment.year >= 1000:  # timespec="milliseconds" truncates, as microsecond // 1000 does
+        return moment.isoformat(timespec="milliseconds")[:23] + "Z"
     return moment.strftime("%Y-%m-%dT%H:%M:%S.") + f"{moment.microsecond // 1000:03d}Z"
 
 

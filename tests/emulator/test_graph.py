@@ -81,3 +81,30 @@ async def test_unknown_query_is_400(emu: Emulator, arm: Arm) -> None:
         URL, json={"query": QUERY.replace("resourceGroup", "nonsense")}
     )
     assert status == 400
+
+
+async def test_windows_across_apis_and_crafted_tokens_slice_like_a_list(
+    emu: Emulator, arm: Arm
+) -> None:
+    """Pages are cut from the rows without listing them all; any offset, even a crafted
+    negative one, gives what slicing the full list of rows gives."""
+    from apiwatch.emulator.wire import encode_token
+
+    subs = [s.subscription_id for s in emu.tenant.subscriptions]
+    rows = [
+        f"{api.collection_id}/apiEndpoints/{op.name}"
+        for s in emu.tenant.readable_subscriptions
+        for api in s.apis()
+        if api.onboarded
+        for op in api.operations
+    ]
+    cases = [(0, 1), (2, 5), (len(rows) - 3, 10), (len(rows), 4), (-4, 3), (-2, 5), (5, 0)]
+    for offset, size in cases:
+        options = {"$skipToken": encode_token({"o": offset, "t": size})}
+        status, body, _ = await arm.post(
+            URL, json={"query": QUERY, "subscriptions": subs, "options": options}
+        )
+        assert status == 200, body
+        assert [r["id"] for r in body["data"]] == rows[offset : offset + size], (offset, size)
+        assert body["totalRecords"] == len(rows)
+        assert ("$skipToken" in body) == (offset + size < len(rows))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from ..routing import Route
+from ..state import ServerState
 from . import apim, graph, logic, security, subscriptions
 
 
@@ -14,3 +15,10 @@ def all_routes() -> list[Route]:
         *logic.ROUTES,
         *graph.ROUTES,
     ]
+
+
+def prerender(state: ServerState) -> None:
+    """Render the JSON of every big list's items before any request asks (fragments.py)."""
+    security.prerender(state)
+    apim.prerender(state)
+    graph.prerender(state)

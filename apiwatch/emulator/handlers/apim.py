@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from .. import payloads
 from ..routing import Context, page, route
+from ..state import ServerState
 from ..tenant import Api, ApimService
 from ..wire import Reply, not_found
 
@@ -50,8 +51,22 @@ async def get_api(ctx: Context) -> Reply:
     return Reply(body=payloads.api(_api(ctx)))
 
 
+OPERATION_FRAGMENT = "operation"
+
+
 async def list_operations(ctx: Context) -> Reply:
-    return page(ctx, _api(ctx).operations, payloads.operation, apim=True)
+    return page(
+        ctx, _api(ctx).operations, payloads.operation, apim=True, fragment=OPERATION_FRAGMENT
+    )
+
+
+def prerender(state: ServerState) -> None:
+    """Keep the JSON of every readable subscription's operations (fragments.py)."""
+    for sub in state.tenant.readable_subscriptions:
+        for svc in sub.services:
+            for api in svc.apis:
+                for op in api.operations:
+                    state.fragments.text(OPERATION_FRAGMENT, op, payloads.operation)
 
 
 async def get_operation(ctx: Context) -> Reply:

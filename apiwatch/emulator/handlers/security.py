@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import time
 import uuid
+from collections.abc import Callable
 from functools import cache
 from typing import Any
 from urllib.parse import urlencode
@@ -13,7 +14,8 @@ from .. import payloads
 from ..changes import ALERT_ACTIONS
 from ..posture import MetadataEntry, metadata_entries
 from ..routing import Context, page, route
-from ..tenant import Alert, Api, ApimService
+from ..state import ServerState
+from ..tenant import Alert, Api, ApimService, Assessment
 from ..wire import ArmError, Reply, encode_token, not_found
 
 V_COLLECTIONS = ("2023-11-15",)
@@ -137,8 +139,22 @@ def _alerts(ctx: Context) -> list[Alert]:
     return alerts
 
 
+ALERT_FRAGMENT = "alert"
+
+
+def _status(alert: Alert) -> str:
+    return alert.status
+
+
 async def list_alerts(ctx: Context) -> Reply:
-    return page(ctx, _alerts(ctx), payloads.alert, newest_first=True)
+    return page(
+        ctx,
+        _alerts(ctx),
+        payloads.alert,
+        newest_first=True,
+        fragment=ALERT_FRAGMENT,
+        stamp=_status,
+    )
 
 
 def _alert(ctx: Context) -> Alert:
@@ -230,10 +246,21 @@ async def simulation_status(ctx: Context) -> Reply:
 # Assessments and metadata ------------------------------------------------------------------
 
 
-def _render_assessment(ctx: Context, expand: frozenset[str] = frozenset()):  # type: ignore[no-untyped-def]
-    with_risk = ctx.api_version == "2025-05-04"
+def _with_risk(api_version: str) -> bool:
+    return api_version == "2025-05-04"
+
+
+def _assessment_renderer(
+    with_risk: bool, expand: frozenset[str] = frozenset()
+) -> Callable[[Assessment], dict[str, Any]]:
     meta = _metadata()
     return lambda a: payloads.assessment(a, expand, meta.get(a.key), with_risk)
+
+
+def _render_assessment(
+    ctx: Context, expand: frozenset[str] = frozenset()
+) -> Callable[[Assessment], dict[str, Any]]:
+    return _assessment_renderer(_with_risk(ctx.api_version), expand)
 
 
 async def list_assessments(ctx: Context) -> Reply:
@@ -248,7 +275,10 @@ async def list_assessments(ctx: Context) -> Reply:
             for a in items
             if a.resource_id.lower() == prefix or a.resource_id.lower().startswith(prefix + "/")
         ]
-    return page(ctx, items, _render_assessment(ctx))
+    with_risk = _with_risk(ctx.api_version)
+    return page(
+        ctx, items, _assessment_renderer(with_risk), fragment=("assessment", with_risk)
+    )
 
 
 async def get_assessment(ctx: Context) -> Reply:
@@ -293,6 +323,24 @@ async def get_automation(ctx: Context) -> Reply:
         if item.resource_group.lower() == rg and item.name.lower() == name:
             return Reply(body=payloads.automation(item))
     raise not_found("Microsoft.Security/automations", ctx.params["name"], ctx.params["rg"])
+
+
+# Fragments rendered before any request (fragments.py) ---------------------------------------
+
+
+def prerender(state: ServerState) -> None:
+    """Keep the JSON of every readable subscription's alerts and assessments (both api-version
+    renderings), as list_alerts and list_assessments render them."""
+    kept = state.fragments
+    renderers = [
+        (("assessment", risk), _assessment_renderer(risk)) for risk in (False, True)
+    ]
+    for sub in state.tenant.readable_subscriptions:
+        for alert in sub.alerts:
+            kept.text(ALERT_FRAGMENT, alert, payloads.alert, _status(alert))
+        for kind, render in renderers:
+            for item in sub.assessments:
+                kept.text(kind, item, render)
 
 
 COLL_READ = "Microsoft.Security/apiCollections/read"
