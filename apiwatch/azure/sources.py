@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Callable, Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -21,7 +22,10 @@ SUBSCRIPTION_SOURCES = ("collections", "apim", "assessments", "alerts", "automat
                         "logic-apps")
 TENANT_SOURCES = ("subscriptions", "metadata", "graph")
 APIM_REQUESTS_PER_SUBSCRIPTION = 6
-THREAD_PARSE_ITEMS = 500
+# One parsing thread: parsing holds the GIL either way, and each more thread is one more the
+# event loop queues behind for it (the bench saw loop lag p99 triple with the default pool).
+_PARSER = ThreadPoolExecutor(max_workers=1, thread_name_prefix="apiwatch-parse")
+THREAD_PARSE_ITEMS = 100
 
 
 def _size(raw: Any) -> int:
@@ -187,7 +191,8 @@ async def read_source(session: ArmSession, source: str, sub: str | None = None, 
     try:
         if _size(raw) > THREAD_PARSE_ITEMS:
             # Thousands of items: parse off the event loop, so the console keeps drawing.
-            value, warnings = await asyncio.to_thread(parse_source, source, sub, raw)
+            value, warnings = await asyncio.get_running_loop().run_in_executor(
+                _PARSER, parse_source, source, sub, raw)
         else:
             value, warnings = parse_source(source, sub, raw)
     except Exception as exc:  # a parser bug must cost this source, not the poll
