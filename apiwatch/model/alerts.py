@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -85,11 +86,14 @@ class Alert:
     # Derived once: every screen, count and seen-set joins on these, 20,000 alerts at a time.
     key: str = field(default="", init=False, compare=False)
     resource_keys: tuple[str, ...] = field(default=(), init=False, compare=False)
+    api_keys: tuple[str, ...] = field(default=(), init=False, compare=False)  # APIs concerned
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "key", normalize(self.id))
-        object.__setattr__(self, "resource_keys",
-                           tuple(dict.fromkeys(normalize(r) for r in self.resource_ids)))
+        keys = tuple(dict.fromkeys(normalize(r) for r in self.resource_ids))
+        object.__setattr__(self, "resource_keys", keys)
+        object.__setattr__(self, "api_keys", tuple(dict.fromkeys(
+            sys.intern(k.split("/operations/", 1)[0]) for k in keys if "/apis/" in k)))
 
     @property
     def is_api(self) -> bool:

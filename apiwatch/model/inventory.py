@@ -3,7 +3,7 @@ Defender for APIs collections that cover them."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 
 from .arm_id import normalize
@@ -119,10 +119,13 @@ class Endpoint:
     method: str
     url_template: str
 
+    # Derived once (an interned string, one per API): counts and groups over 40,000 endpoints
+    # ask for it on the first screens.
+    api_key: str = field(default="", init=False, compare=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "api_key", normalize(self.id.rsplit("/operations/", 1)[0]))
+
     @property
     def key(self) -> str:
         return normalize(self.id)
-
-    @property
-    def api_key(self) -> str:
-        return normalize(self.id.rsplit("/operations/", 1)[0])

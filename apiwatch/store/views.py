@@ -171,8 +171,7 @@ class Views:
         for alert in self.snapshot.alerts:
             if not alert.status.is_open:
                 continue
-            for api in {k.split("/operations/", 1)[0] for k in alert.resource_keys
-                        if "/apis/" in k}:
+            for api in alert.api_keys:
                 counts[api] += 1
         return counts
 

@@ -228,7 +228,6 @@ class ApiWatchApp(App[int]):
     async def load(self) -> None:
         try:
             snapshot = await (self.loader or self._read)()
-            views = await asyncio.to_thread(Views(snapshot).warm)
         except Exception as exc:  # the console stays up; the status line says why
             from ..azure.errors import describe
 
@@ -236,7 +235,7 @@ class ApiWatchApp(App[int]):
             self.loading_error = f"read failed: {describe(exc).message}"
         else:
             self.loading_error = None
-            self.show_snapshot(snapshot, views)
+            self.show_snapshot(snapshot)
         finally:
             self.refreshing = False
             self._update_status()

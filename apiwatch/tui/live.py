@@ -10,7 +10,6 @@ from urllib.parse import urlsplit
 
 from ..azure.sources import SourceRead
 from ..config import is_loopback_url
-from ..model import Snapshot
 from ..poller.engine import Intervals, Poller
 from ..store.live import LiveStore
 from ..store.state_db import StateDB, open_state_db
@@ -43,9 +42,7 @@ class LiveFeed:
         self.db: StateDB | None = None
         self.poller: Poller | None = None
         self._pending = False
-        self._published = 0
         self._written: dict[tuple[str, str | None], int] = {}  # source's `changes` when cached
-        self._shows: set[asyncio.Task[None]] = set()
         self._writes: dict[tuple[str, str | None], asyncio.Task[None]] = {}
         self._seen_writes: set[asyncio.Task[None]] = set()
 
@@ -94,8 +91,6 @@ class LiveFeed:
     async def stop(self) -> None:
         if self.poller is not None:
             await self.poller.stop()
-        for show in list(self._shows):
-            show.cancel()
         pending = [*self._writes.values(), *self._seen_writes]
         if pending:
             await asyncio.gather(*pending, return_exceptions=True)
@@ -112,22 +107,7 @@ class LiveFeed:
 
     def _publish(self) -> None:
         self._pending = False
-        self._published += 1
-        task = asyncio.get_running_loop().create_task(
-            self._show(self.store.snapshot(), self._published))
-        self._shows.add(task)
-        task.add_done_callback(self._shows.discard)
-
-    async def _show(self, snapshot: Snapshot, number: int) -> None:
-        """Index the snapshot in a thread, then show it, unless a newer one was published
-        meanwhile (it will be shown instead)."""
-        shown = self.app.views
-        if shown is not None and shown.snapshot.same_data(snapshot):
-            views = shown  # nothing to index: only the freshness changed
-        else:
-            views = await asyncio.to_thread(Views(snapshot).warm)
-        if number == self._published:
-            self.app.show_snapshot(snapshot, views)
+        self.app.show_snapshot(self.store.snapshot())
 
     def _cache(self, read: SourceRead) -> None:
         """Write the source's JSON in a thread; a newer read of the same source waits its turn."""
