@@ -69,11 +69,12 @@ class Snapshot:
     from_cache: bool = False  # opened from the on-disk cache, not yet refreshed
 
     def same_data(self, other: Snapshot) -> bool:
-        """`other` shows exactly what this does, only read later. The bulk tuples are compared
-        by identity: the store keeps its objects when a read changed nothing."""
+        """`other` holds the same data, read later: only its freshness and the sources' health
+        (failures, cached or not) may differ, which the status line and the overview's sources
+        panel show. The bulk tuples are compared by identity: the store keeps its objects when
+        a read changed nothing."""
         return (all(getattr(self, name) is getattr(other, name) for name in _BULK)
-                and self.subscriptions == other.subscriptions and self.metadata == other.metadata
-                and self.failures == other.failures and self.from_cache == other.from_cache)
+                and self.subscriptions == other.subscriptions and self.metadata == other.metadata)
 
     @cached_property
     def onboarded_api_keys(self) -> frozenset[str]:
