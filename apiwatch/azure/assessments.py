@@ -24,9 +24,10 @@ def parse_assessment(item: Mapping[str, Any]) -> Recommendation:
     meta = meta if isinstance(meta, Mapping) else {}
     links = ci(p, "links")
     links = links if isinstance(links, Mapping) else {}
+    key = text(item, "name") or assessment_id.rsplit("/", 1)[-1]
     return Recommendation(
-        id=assessment_id,
-        key=text(item, "name") or assessment_id.rsplit("/", 1)[-1],
+        odd_id=Recommendation.odd(assessment_id, resource_id, key),
+        key=key,
         resource_id=resource_id,
         display_name=text(p, "displayName") or text(meta, "displayName") or "",
         status=AssessmentStatus.parse(text(status, "code")),

@@ -14,6 +14,7 @@ APIM_PROVIDER = "microsoft.apimanagement/"
 # Firmly sourced keys (built-in policies): see shared/domain §2.
 KEY_UNAUTHENTICATED = "91af2040-7874-4659-abf0-578e1f8d07dc"
 KEY_UNUSED = "4e8c00a2-e8bc-42a8-9e12-99584a51ad10"
+_ASSESSMENTS = "/providers/Microsoft.Security/assessments/"
 
 
 @dataclass(frozen=True, slots=True)
@@ -32,7 +33,6 @@ class AssessmentMetadata:
 class Recommendation:
     """One assessment: a recommendation evaluated on one resource."""
 
-    id: str
     key: str
     resource_id: str
     display_name: str
@@ -45,6 +45,18 @@ class Recommendation:
     description: str | None
     remediation: str | None
     portal_uri: str | None = None
+    # The wire id only when it is not the usual `{resource}/providers/Microsoft.Security/
+    # assessments/{key}`: 80,000 ids of ~250 characters each are worth deriving.
+    odd_id: str | None = None
+
+    @property
+    def id(self) -> str:
+        return self.odd_id or f"{self.resource_id}{_ASSESSMENTS}{self.key}"
+
+    @staticmethod
+    def odd(assessment_id: str, resource_id: str, key: str) -> str | None:
+        """What to keep of `assessment_id` as `odd_id`: None when it is derivable."""
+        return None if assessment_id == f"{resource_id}{_ASSESSMENTS}{key}" else assessment_id
 
     @property
     def resource_key(self) -> str:

@@ -17,7 +17,7 @@ from apiwatch.redact import redact
 
 def rec(status: str) -> Recommendation:
     return Recommendation(
-        id="x", key="k", resource_id="/r", display_name="", status=AssessmentStatus.parse(status),
+        key="k", resource_id="/r", display_name="", status=AssessmentStatus.parse(status),
         cause=None, status_description=None, first_evaluated=None, status_changed=None,
         severity=Severity.parse(None), description=None, remediation=None,
     )
@@ -91,3 +91,18 @@ def test_log_records_are_redacted(tmp_path, monkeypatch):
             handler.close()
     assert "sig=[redacted]" in text and "SeCrEt123" not in text
     assert "tok.en.value" not in text and "boom" in text
+
+
+def test_assessment_ids_are_derived_when_usual_and_kept_when_not():
+    from apiwatch.azure.assessments import parse_assessment
+
+    op = ("/subscriptions/s/resourceGroups/g/providers/Microsoft.ApiManagement/service/a"
+          "/apis/orders/operations/get")
+    usual = f"{op}/providers/Microsoft.Security/assessments/k1"
+    rec = parse_assessment({"id": usual, "name": "k1",
+                            "properties": {"resourceDetails": {"Id": op}}})
+    assert rec.id == usual and rec.odd_id is None  # nothing stored twice
+    cased = usual.replace("/providers/Microsoft.Security/", "/providers/microsoft.security/")
+    rec = parse_assessment({"id": cased, "name": "k1",
+                            "properties": {"resourceDetails": {"Id": op}}})
+    assert rec.id == cased  # Azure's own spelling, as sent
