@@ -145,7 +145,9 @@ class LiveStore:
         def versions(*sources: str) -> tuple[Any, ...]:
             keys = [(src, sub.lower()) for src in sources for sub in ids]
             keys += [(src, None) for src in sources]
-            return tuple((k, self.states[k].changes) for k in keys if k in self.states)
+            # Only sources holding data: one that failed before ever reading adds nothing.
+            return tuple((k, state.changes) for k in keys
+                         if (state := self.states.get(k)) is not None and state.value is not None)
 
         def cached(name: str, sources: tuple[str, ...], build: Callable[[], Any]) -> Any:
             """Rebuilt only when one of its sources changed: an alerts poll every 30 s must

@@ -1,0 +1,50 @@
+"""The live store keeps what it holds when nothing changed, so screens are not rebuilt."""
+
+from __future__ import annotations
+
+from datetime import datetime, timezone
+
+from apiwatch.azure.sources import SourceRead, parse_source
+from apiwatch.model import SourceFailure
+from apiwatch.store.live import LiveStore
+
+NOW = datetime(2026, 11, 24, 3, 0, tzinfo=timezone.utc)
+OP = ("/subscriptions/{sub}/resourceGroups/g/providers/Microsoft.ApiManagement/service/a"
+      "/apis/orders/operations/get")
+
+
+def assessment(sub: str, status: str = "Unhealthy") -> dict:
+    op = OP.format(sub=sub)
+    return {"id": f"{op}/providers/Microsoft.Security/assessments/k1", "name": "k1",
+            "properties": {"resourceDetails": {"Id": op}, "status": {"code": status},
+                           "displayName": "Endpoints should be authenticated"}}
+
+
+def subs(*ids: str) -> list[dict]:
+    return [{"subscriptionId": i, "displayName": i, "state": "Enabled"} for i in ids]
+
+
+def read(source: str, sub: str | None, raw: object) -> SourceRead:
+    value, _ = parse_source(source, sub, raw)
+    return SourceRead(source, sub, True, value, raw)
+
+
+def test_same_answer_keeps_the_data_a_new_one_replaces_it():
+    store = LiveStore((), lambda: NOW)
+    store.apply(read("subscriptions", None, subs("s1", "s2")))
+    store.load_cached("assessments", "s1", [assessment("s1")], NOW)
+    cached = store.snapshot()
+    assert len(cached.recommendations) == 1
+
+    # s2 fails before ever being read, s1 answers as cached: the same data, fresher health
+    store.apply(SourceRead("assessments", "s2", False,
+                           failure=SourceFailure("assessments", "s2", "HTTP 403", 403)))
+    store.apply(read("assessments", "s1", [assessment("s1")]))
+    later = store.snapshot()
+    assert later.same_data(cached) and not later.from_cache
+    assert later.recommendations is cached.recommendations
+
+    store.apply(read("assessments", "s1", [assessment("s1", "Healthy")]))
+    changed = store.snapshot()
+    assert not changed.same_data(later)
+    assert changed.recommendations[0].status.value == "Healthy"
