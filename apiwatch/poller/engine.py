@@ -165,23 +165,20 @@ class Poller:
                 readable = self.store.readable() if job.kind == "tenant" else []
                 if job.kind == "tenant" and not readable:
                     return
-                reads = await asyncio.gather(*(
-                    read_source(self.session, source, job.subscription_id,
-                                subscriptions_for_tenant=readable)
+                # Each read is applied (and handed to the cache writer) as it ends: a job's
+                # sources do not wait for each other holding their wire JSON.
+                outcomes = await asyncio.gather(*(
+                    self._read_and_apply(source, job.subscription_id, readable)
                     for source in sources
                 ))
             finally:
                 for gate in reversed(gates):
                     gate.release()
-            for read in reads:
-                self.store.apply(read)
             keep_long_lived()
-            for read in reads:
-                if not read.ok:
+            for read_ok, wait in outcomes:
+                if not read_ok:
                     ok = False
-                    retry_after = max(retry_after or 0.0, read.retry_after or 0.0) or None
-                elif self.on_read is not None:
-                    self.on_read(read)
+                    retry_after = max(retry_after or 0.0, wait or 0.0) or None
             if self.on_change is not None:
                 self.on_change()
         except asyncio.CancelledError:
@@ -192,6 +189,14 @@ class Poller:
         finally:
             self._reschedule(job, ok, retry_after)
             self._wake.set()
+
+    async def _read_and_apply(self, source: str, sub: str | None, readable: list[str]
+                              ) -> tuple[bool, float | None]:
+        read = await read_source(self.session, source, sub, subscriptions_for_tenant=readable)
+        self.store.apply(read)
+        if read.ok and self.on_read is not None:
+            self.on_read(read)
+        return read.ok, read.retry_after
 
     def _reschedule(self, job: Job, ok: bool, retry_after: float | None) -> None:
         job.runs += 1
