@@ -253,15 +253,19 @@ async def idle(snapshot: Snapshot, seconds: float) -> Idle:
         await _until(pilot, lambda: data_on_screen(app))
         await app.workers.wait_for_complete()
         await pilot.pause(1.0)  # let the first paint and its follow-ups settle
-        probe.wrap_driver()
-        before = len(probe.frames)
-        probe.count_bytes = True
-        with Timer() as timer:
-            await asyncio.sleep(seconds)
-        probe.count_bytes = False
-        frames = len(probe.frames) - before
-    return Idle(timer.wall, timer.cpu_thread, timer.cpu_process, frames, probe.frame_bytes,
-                probe.write_bytes)
+        return await sit(probe, seconds)
+
+
+async def sit(probe: FrameProbe, seconds: float) -> Idle:
+    """Do nothing for `seconds`, counting frames, terminal bytes and CPU."""
+    probe.wrap_driver()
+    before = len(probe.frames)
+    probe.count_bytes = True
+    with Timer() as timer:
+        await asyncio.sleep(seconds)
+    probe.count_bytes = False
+    return Idle(timer.wall, timer.cpu_thread, timer.cpu_process, len(probe.frames) - before,
+                probe.frame_bytes, probe.write_bytes)
 
 
 def p(values: list[float], q: float) -> float:

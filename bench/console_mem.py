@@ -23,8 +23,8 @@ from pathlib import Path
 if __name__ == "__main__":  # before `common`, which otherwise picks a temporary state dir
     os.environ["APIWATCH_STATE_DIR"] = sys.argv[1]
 
-from common import MAX_CONNECTIONS, Timer, clock, peak_rss_mb, rss_mb
-from console import SIZE, AllEndpointsScreen, FrameProbe, _until, data_on_screen
+from common import MAX_CONNECTIONS, clock, peak_rss_mb, rss_mb
+from console import SIZE, AllEndpointsScreen, FrameProbe, _until, data_on_screen, sit
 
 from apiwatch.config import Config
 from apiwatch.tui.app import ApiWatchApp
@@ -76,16 +76,11 @@ async def measure(url: str, ca: Path, token: str, idle_seconds: float) -> dict[s
         live = app.live
         assert live is not None and live.poller is not None
         polls, version = live.poller.cycles.get("alerts", 0), app.version
-        probe.wrap_driver()
-        before = len(probe.frames)
-        probe.count_bytes = True
-        with Timer() as timer:
-            await asyncio.sleep(idle_seconds)
-        probe.count_bytes = False
+        idle = await sit(probe, idle_seconds)
         out["idle"] = {
-            "seconds": timer.wall, "cpu_process_s": timer.cpu_process,
-            "cpu_main_thread_s": timer.cpu_thread, "frames": len(probe.frames) - before,
-            "bytes": probe.frame_bytes + probe.write_bytes,
+            "seconds": idle.seconds, "cpu_process_s": idle.cpu_process,
+            "cpu_main_thread_s": idle.cpu_thread, "frames": idle.frames,
+            "bytes": idle.frame_bytes + idle.write_bytes,
             "alert_polls": live.poller.cycles.get("alerts", 0) - polls,
             "rebuilds": app.version - version,
         }
