@@ -190,7 +190,7 @@ async def read_source(session: ArmSession, source: str, sub: str | None = None, 
         return SourceRead(source, sub, False, failure=failure, retry_after=problem.retry_after)
     try:
         if _size(raw) > THREAD_PARSE_ITEMS:
-            # Thousands of items: parse off the event loop, so the console keeps drawing.
+            # Hundreds of items or more: parse off the event loop, so the console keeps drawing.
             value, warnings = await asyncio.get_running_loop().run_in_executor(
                 _PARSER, parse_source, source, sub, raw)
         else:

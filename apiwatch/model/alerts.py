@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import sys
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from types import MappingProxyType
 from typing import Any
 
-from .arm_id import normalize
+from .arm_id import api_key_of, normalize
 from .enums import AlertStatus, Severity
 
 _EMPTY: Mapping[str, Any] = MappingProxyType({})
@@ -93,7 +92,7 @@ class Alert:
         keys = tuple(dict.fromkeys(normalize(r) for r in self.resource_ids))
         object.__setattr__(self, "resource_keys", keys)
         object.__setattr__(self, "api_keys", tuple(dict.fromkeys(
-            sys.intern(k.split("/operations/", 1)[0]) for k in keys if "/apis/" in k)))
+            api_key_of(k) for k in keys if "/apis/" in k)))
 
     @property
     def is_api(self) -> bool:
@@ -108,7 +107,6 @@ class Alert:
         if not self.intent:
             return ()
         return tuple(t.strip() for t in self.intent.split(",") if t.strip())
-
 
     @property
     def sensitivity(self) -> SensitivityContext:

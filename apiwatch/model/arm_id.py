@@ -13,6 +13,11 @@ def normalize(resource_id: str) -> str:
     return sys.intern(resource_id.strip().rstrip("/").lower())
 
 
+def api_key_of(operation_key: str) -> str:
+    """The API's key from an operation's (`.../apis/{a}/operations/{o}` -> `.../apis/{a}`)."""
+    return sys.intern(operation_key.split("/operations/", 1)[0])
+
+
 @dataclass(frozen=True, slots=True)
 class ArmId:
     raw: str

@@ -14,7 +14,10 @@ APIM_PROVIDER = "microsoft.apimanagement/"
 # Firmly sourced keys (built-in policies): see shared/domain §2.
 KEY_UNAUTHENTICATED = "91af2040-7874-4659-abf0-578e1f8d07dc"
 KEY_UNUSED = "4e8c00a2-e8bc-42a8-9e12-99584a51ad10"
-_ASSESSMENTS = "/providers/Microsoft.Security/assessments/"
+
+
+def _usual_id(resource_id: str, key: str) -> str:
+    return f"{resource_id}/providers/Microsoft.Security/assessments/{key}"
 
 
 @dataclass(frozen=True, slots=True)
@@ -51,12 +54,12 @@ class Recommendation:
 
     @property
     def id(self) -> str:
-        return self.odd_id or f"{self.resource_id}{_ASSESSMENTS}{self.key}"
+        return self.odd_id or _usual_id(self.resource_id, self.key)
 
     @staticmethod
     def odd(assessment_id: str, resource_id: str, key: str) -> str | None:
         """What to keep of `assessment_id` as `odd_id`: None when it is derivable."""
-        return None if assessment_id == f"{resource_id}{_ASSESSMENTS}{key}" else assessment_id
+        return None if assessment_id == _usual_id(resource_id, key) else assessment_id
 
     @property
     def resource_key(self) -> str:

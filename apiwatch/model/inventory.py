@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from .arm_id import normalize
+from .arm_id import api_key_of, normalize
 from .enums import ProvisioningState
 
 
@@ -124,7 +124,7 @@ class Endpoint:
     api_key: str = field(default="", init=False, compare=False)
 
     def __post_init__(self) -> None:
-        object.__setattr__(self, "api_key", normalize(self.id.rsplit("/operations/", 1)[0]))
+        object.__setattr__(self, "api_key", api_key_of(normalize(self.id)))
 
     @property
     def key(self) -> str:

@@ -18,7 +18,6 @@ from textual.binding import Binding
 
 from ..config import Config
 from ..model import AlertStatus, Severity, Snapshot
-from ..poller.memory import keep_long_lived
 from ..store.views import Views
 from .commands import JumpCommands
 from .screens.alerts import AlertScreen, AlertsScreen
@@ -273,9 +272,6 @@ class ApiWatchApp(App[int]):
         for screen in self._area_screens():
             screen.data_changed()
         self._update_status()
-        # A large tenant is millions of long-lived objects: keep the cyclic collector from
-        # walking them all again (a full pass stalled a keystroke for ~0.7 s in the bench).
-        keep_long_lived()
 
     def _announce(self, snapshot: Snapshot) -> None:
         """Toast, bell and (if asked) a desktop notification for alerts new since the last

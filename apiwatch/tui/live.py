@@ -111,16 +111,15 @@ class LiveFeed:
 
     def _cache(self, read: SourceRead) -> None:
         """Write the source's JSON in a thread; a newer read of the same source waits its turn."""
-        key = (read.source, read.subscription_id)
+        key = (read.source, (read.subscription_id or "").lower() or None)  # as the store keys it
         previous = self._writes.get(key)
-        state = self.store.states.get((read.source, (read.subscription_id or "").lower() or None))
+        state = self.store.states.get(key)
         fetched = state.fetched_at if state else None
         if state is None or fetched is None or self.db is None:
             return
         # The same data read again (most polls): the cached JSON stands, only its time moves.
-        held = (read.source, (read.subscription_id or "").lower() or None)
-        unchanged = self._written.get(held) == state.changes
-        self._written[held] = state.changes
+        unchanged = self._written.get(key) == state.changes
+        self._written[key] = state.changes
 
         source, sub = read.source, read.subscription_id
         # Only a changed source's wire JSON is kept until written: a refresh of a large tenant
@@ -140,7 +139,7 @@ class LiveFeed:
                     await asyncio.to_thread(db.save_source, self.profile, source, sub, fetched,
                                             raw)
             except Exception:
-                self._written.pop(held, None)  # the next read writes it in full
+                self._written.pop(key, None)  # the next read writes it in full
                 log.exception("could not cache %s", source)
 
         task = asyncio.get_running_loop().create_task(write())
