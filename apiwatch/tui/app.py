@@ -39,6 +39,17 @@ if TYPE_CHECKING:  # the SDKs load on first use, not before the first paint
 Loader = Callable[[], Awaitable[Snapshot]]
 
 
+def _alerts_read_everywhere(snapshot: Snapshot) -> bool:
+    """Every subscription's alerts have been read (or failed) once, from Azure or the cache: a
+    baseline taken earlier would announce the later subscriptions' alerts as new."""
+    if not snapshot.health:  # a one-shot read (headless, tests): everything was read
+        return True
+    read = {(h.subscription_id or "").lower() for h in snapshot.health
+            if h.source == "alerts" and h.status != "pending"}
+    return bool(snapshot.subscriptions) and all(
+        s.subscription_id.lower() in read for s in snapshot.subscriptions)
+
+
 class ApiWatchApp(App[int]):
     TITLE = "apiwatch"
     SUB_TITLE = "Defender for APIs"
@@ -251,6 +262,10 @@ class ApiWatchApp(App[int]):
             return
         if not snapshot.from_cache:
             self.refreshing = False
+        if self.seen_alerts is None and _alerts_read_everywhere(snapshot):
+            # The very first look: what is there now is the baseline, not news.
+            self.seen_alerts = {a.key for a in snapshot.alerts}
+            self._remember_seen(list(self.seen_alerts))
         current = self.views
         if current is not None and current.snapshot.same_data(snapshot):
             # Read again, nothing changed (most polls): fresher health, no rebuilt screens.
@@ -261,12 +276,6 @@ class ApiWatchApp(App[int]):
             return
         self.views = views if views is not None and views.snapshot is snapshot else Views(snapshot)
         self.version += 1
-        alerts_known = any(h.source == "alerts" and h.fetched_at for h in snapshot.health) \
-            or not snapshot.health
-        if self.seen_alerts is None and alerts_known:
-            # The very first look: what is there now is the baseline, not news.
-            self.seen_alerts = {a.key for a in snapshot.alerts}
-            self._remember_seen(list(self.seen_alerts))
         self._announce(snapshot)
         self._update_title()
         for screen in self._area_screens():
