@@ -8,7 +8,7 @@ from types import MappingProxyType
 from typing import Any
 
 from ..model import Alert, AlertEntity, AlertStatus, ArmId, Severity
-from .pages import RawPages, raw_operations
+from .pages import Listing, RawPages, raw_operations
 from .session import ArmSession
 from .wire import boolean, ci, props, required_text, strings, text, timestamp
 
@@ -87,8 +87,9 @@ def parse_alert(item: Mapping[str, Any]) -> Alert:
     )
 
 
-async def list_alerts(session: ArmSession, subscription_id: str) -> RawPages:
-    pages = RawPages()
+async def list_alerts(session: ArmSession, subscription_id: str,
+                      previous: Listing | None = None) -> RawPages:
+    pages = RawPages(previous)
     client = session.security(subscription_id)
-    await pages.drain(raw_operations(client.alerts).list())
+    await pages.drain(raw_operations(client.alerts).list(**pages.options()))
     return pages

@@ -6,7 +6,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from ..model import AssessmentMetadata, AssessmentStatus, Recommendation, Severity
-from .pages import RawPages, raw_operations
+from .pages import Listing, RawPages, raw_operations
 from .session import ArmSession
 from .wire import ci, props, required_text, strings, text, timestamp
 
@@ -56,11 +56,12 @@ def parse_metadata(item: Mapping[str, Any]) -> AssessmentMetadata:
     )
 
 
-async def list_assessments(session: ArmSession, subscription_id: str) -> RawPages:
-    pages = RawPages()
+async def list_assessments(session: ArmSession, subscription_id: str,
+                           previous: Listing | None = None) -> RawPages:
+    pages = RawPages(previous)
     client = session.security(subscription_id)
     scope = f"subscriptions/{subscription_id}"
-    pager = raw_operations(client.assessments).list(scope)
+    pager = raw_operations(client.assessments).list(scope, **pages.options())
     await pages.drain(pager)
     return pages
 

@@ -8,7 +8,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from ..model import ArmId, LogicApp, LogicTrigger, SecurityAutomation, WorkflowState
-from .pages import RawPages, raw_list, raw_operations
+from .pages import Listing, RawPages, raw_list, raw_operations
 from .session import ArmSession
 from .wire import boolean, ci, props, required_text, text
 
@@ -67,10 +67,11 @@ def parse_workflow(item: Mapping[str, Any]) -> LogicApp:
     )
 
 
-async def list_automations(session: ArmSession, subscription_id: str) -> RawPages:
-    pages = RawPages()
+async def list_automations(session: ArmSession, subscription_id: str,
+                           previous: Listing | None = None) -> RawPages:
+    pages = RawPages(previous)
     client = session.security(subscription_id)
-    await pages.drain(raw_operations(client.automations).list())
+    await pages.drain(raw_operations(client.automations).list(**pages.options()))
     return pages
 
 

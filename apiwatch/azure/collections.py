@@ -6,7 +6,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from ..model import ApiCollection, ArmId, ProvisioningState
-from .pages import RawPages, raw_operations
+from .pages import Listing, RawPages, raw_operations
 from .session import ArmSession
 from .wire import integer, props, required_text, text
 
@@ -35,8 +35,10 @@ def parse_collection(item: Mapping[str, Any]) -> ApiCollection:
     )
 
 
-async def list_collections(session: ArmSession, subscription_id: str) -> RawPages:
-    pages = RawPages()
+async def list_collections(session: ArmSession, subscription_id: str,
+                           previous: Listing | None = None) -> RawPages:
+    pages = RawPages(previous)
     client = session.security(subscription_id)
-    await pages.drain(raw_operations(client.api_collections).list_by_subscription())
+    await pages.drain(
+        raw_operations(client.api_collections).list_by_subscription(**pages.options()))
     return pages

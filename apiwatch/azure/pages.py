@@ -3,18 +3,108 @@
 The SDK pager drives the requests (URLs, api-versions, retries, error mapping), but bulk list
 pages are not turned into SDK models: the benchmark showed model building was most of a full
 refresh's CPU, and the SDK models drop what the spec does not name (live assessments spell
-`resourceDetails.Id` with a capital). Our tolerant parsers read the JSON instead."""
+`resourceDetails.Id` with a capital). Our tolerant parsers read the JSON instead.
+
+Most polls of a listing return the very bytes they returned last time (20,000 alerts every 30 s,
+nearly all unchanged). A listing read with the previous read's `Listing` digests each page before
+decoding it: a page whose bytes are the same is not decoded, and a listing whose every page is
+the same is reported unchanged, so nothing is decoded or parsed at all."""
 
 from __future__ import annotations
 
+import hashlib
 import json
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
 from azure.core.async_paging import AsyncItemPaged
+from azure.core.exceptions import DecodeError
+from azure.core.pipeline.policies import ContentDecodePolicy
 
 MAX_PAGES = 5_000
+LISTING_OPTION = "apiwatch_listing"
+
+
+@dataclass(frozen=True, slots=True)
+class PageMark:
+    url: str
+    digest: bytes
+    next_link: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class Listing:
+    """What each page of one listing's last read looked like: its request, a digest of its
+    bytes and the link it gave to the next page."""
+
+    pages: tuple[PageMark, ...] = ()
+
+
+class _ListingReader:
+    """One read of a listing: digests pages as they come, decodes those that changed."""
+
+    def __init__(self, previous: Listing | None) -> None:
+        self._previous = {m.url: m for m in previous.pages} if previous else {}
+        self._count = len(previous.pages) if previous else -1
+        self.marks: list[PageMark] = []
+        self._bodies: list[bytes | list[Any]] = []  # kept bytes (same as before) or items
+
+    def page(self, url: str, body: bytes) -> _RawPage:
+        digest = hashlib.blake2b(body, digest_size=16).digest()
+        known = self._previous.get(url)
+        if known is not None and known.digest == digest:
+            self.marks.append(known)
+            self._bodies.append(body)
+            return _RawPage([], known.next_link)
+        page = _page_of(_decode(body))
+        self.marks.append(PageMark(url, digest, page.next_link))
+        self._bodies.append(page.value)
+        return _RawPage([], page.next_link)
+
+    @property
+    def unchanged(self) -> bool:
+        return len(self.marks) == self._count and all(
+            isinstance(b, bytes) for b in self._bodies)
+
+    def items(self) -> list[Any]:
+        out: list[Any] = []
+        for body in self._bodies:
+            out.extend(_page_of(_decode(body)).value if isinstance(body, bytes) else body)
+        self._bodies = []
+        return out
+
+
+def _decode(body: bytes) -> Any:
+    try:
+        return json.loads(body.decode("utf-8-sig"))
+    except ValueError as exc:  # UnicodeDecodeError is one
+        raise DecodeError(f"a list page is not valid JSON ({exc})") from None
+
+
+def _page_of(body: Any) -> _RawPage:
+    if not isinstance(body, Mapping):
+        return _RawPage([], None)
+    values = body.get("value")
+    link = body.get("nextLink")
+    return _RawPage(values if isinstance(values, list) else [],
+                    link if isinstance(link, str) and link else None)
+
+
+class ListingDecodePolicy(ContentDecodePolicy):
+    """azure-core's decoding, except for a list page asked for with a listing reader: that one
+    is left as bytes for the reader to digest first."""
+
+    def on_request(self, request: Any) -> None:
+        super().on_request(request)
+        reader = request.context.options.pop(LISTING_OPTION, None)
+        if reader is not None:
+            request.context[LISTING_OPTION] = reader
+
+    def on_response(self, request: Any, response: Any) -> None:
+        if LISTING_OPTION in request.context and response.http_response.status_code == 200:
+            return
+        super().on_response(request, response)
 
 
 @dataclass(frozen=True, slots=True)
@@ -32,12 +122,13 @@ class RawListDeserializer:
 
     def __call__(self, target: str, data: Any, *args: Any, **kwargs: Any) -> Any:
         if isinstance(target, str) and target.endswith(("List", "ListResult", "Collection")):
+            context = getattr(data, "context", None)
+            reader = context.get(LISTING_OPTION) if context is not None else None
+            if isinstance(reader, _ListingReader):
+                return reader.page(data.http_request.url, data.http_response.body())
             body = _json(data)
             if isinstance(body, Mapping):
-                values = body.get("value")
-                link = body.get("nextLink")
-                return _RawPage(values if isinstance(values, list) else [],
-                                link if isinstance(link, str) and link else None)
+                return _page_of(body)
         return self._sdk(target, data, *args, **kwargs)
 
     def __getattr__(self, name: str) -> Any:  # failsafe_deserialize and friends
@@ -63,14 +154,36 @@ def raw_operations(operations: Any) -> Any:
 
 @dataclass
 class RawPages:
-    """The `value` items of every page of one listing."""
+    """The `value` items of every page of one listing. Given the previous read's `Listing`, the
+    pages are digested first: `unchanged` says every page was as before, and then `items` is
+    left empty (the caller holds what they mean)."""
 
+    previous: Listing | None = None
     items: list[Mapping[str, Any]] = field(default_factory=list)
     pages: int = 0
     problem: str | None = None
+    listing: Listing | None = None
+    unchanged: bool = False
+    _reader: _ListingReader | None = field(default=None, init=False, repr=False)
+
+    def options(self) -> dict[str, Any]:
+        """Keyword arguments for an SDK list call: they ask for the pages undecoded."""
+        self._reader = _ListingReader(self.previous)
+        return {LISTING_OPTION: self._reader}
 
     async def drain(self, pager: AsyncItemPaged[Any]) -> None:
         """Run the SDK pager to its end, stopping on a repeated nextLink."""
+        await self._drain(pager)
+        reader = self._reader
+        if reader is None:
+            return
+        self.listing = Listing(tuple(reader.marks))
+        # A listing cut short is never "unchanged": its held value may have more.
+        self.unchanged = self.problem is None and reader.unchanged
+        if not self.unchanged:
+            self.items.extend(i for i in reader.items() if isinstance(i, Mapping))
+
+    async def _drain(self, pager: AsyncItemPaged[Any]) -> None:
         pages = pager.by_page()
         seen: set[str] = set()
         async for page in pages:

@@ -27,6 +27,7 @@ from .. import __version__
 from ..config import AzureSettings
 from .auth import RenewingAuthPolicy
 from .credentials import make_credential
+from .pages import ListingDecodePolicy
 
 USER_AGENT = f"apiwatch/{__version__}"
 
@@ -104,16 +105,33 @@ class ArmSession:
             read_timeout=self.settings.timeout_seconds,
         )
 
-    def _client_kwargs(self) -> dict[str, Any]:
+    def _policies(self) -> list[Any]:
+        """The SDKs' own ARM pipeline, in their order, with two of ours: list pages decoded
+        only when their bytes changed, and a token renewed before it expires."""
         s = self.settings
+        return [
+            policies.RequestIdPolicy(),
+            policies.HeadersPolicy(),
+            policies.UserAgentPolicy(user_agent=USER_AGENT),
+            policies.ProxyPolicy(),
+            ListingDecodePolicy(),
+            AsyncARMAutoResourceProviderRegistrationPolicy(),
+            policies.AsyncRedirectPolicy(),
+            policies.AsyncRetryPolicy(retry_total=s.retries, retry_backoff_max=30),
+            RenewingAuthPolicy(self._credential, s.scope),
+            policies.CustomHookPolicy(),
+            policies.NetworkTraceLoggingPolicy(),
+            # a redirect to another host must not carry the bearer token there
+            policies.SensitiveHeaderCleanupPolicy(),
+            ARMHttpLoggingPolicy(),
+        ]
+
+    def _client_kwargs(self) -> dict[str, Any]:
         return {
             "base_url": self.endpoint,
-            "credential_scopes": [s.scope],
+            "credential_scopes": [self.settings.scope],
             "transport": self._transport(),
-            "retry_total": s.retries,
-            "retry_backoff_max": 30,
-            "user_agent": USER_AGENT,
-            "authentication_policy": RenewingAuthPolicy(self._credential, s.scope),
+            "policies": self._policies(),
         }
 
     def security(self, subscription_id: str) -> SecurityCenter:
@@ -135,25 +153,8 @@ class ArmSession:
         """The same ARM pipeline (auth, retries, throttling) for APIs without an SDK here:
         subscriptions, Logic workflows and Resource Graph."""
         if self._raw is None:
-            s = self.settings
             self._raw = AsyncARMPipelineClient(
-                base_url=self.endpoint,
-                policies=[
-                    policies.RequestIdPolicy(),
-                    policies.HeadersPolicy(),
-                    policies.UserAgentPolicy(user_agent=USER_AGENT),
-                    policies.ProxyPolicy(),
-                    policies.ContentDecodePolicy(),
-                    AsyncARMAutoResourceProviderRegistrationPolicy(),
-                    policies.AsyncRedirectPolicy(),
-                    policies.AsyncRetryPolicy(retry_total=s.retries, retry_backoff_max=30),
-                    RenewingAuthPolicy(self._credential, s.scope),
-                    policies.CustomHookPolicy(),
-                    policies.NetworkTraceLoggingPolicy(),
-                    ARMHttpLoggingPolicy(),
-                ],
-                transport=self._transport(),
-            )
+                base_url=self.endpoint, policies=self._policies(), transport=self._transport())
         return self._raw
 
     def url(self, path: str, api_version: str) -> str:

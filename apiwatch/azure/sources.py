@@ -13,7 +13,7 @@ from typing import Any
 from ..model import SourceFailure
 from . import alerts, apim, assessments, automation, collections, graph, subscriptions
 from .errors import describe
-from .pages import RawPages
+from .pages import Listing, RawPages
 from .session import ArmSession
 from .wire import BadItem
 
@@ -52,6 +52,10 @@ class SourceRead:
     failure: SourceFailure | None = None
     retry_after: float | None = None
     extra: Mapping[str, Any] = field(default_factory=dict)
+    # What the pages looked like, for the next read; `unchanged` means every page was byte for
+    # byte the previous read's, and then value and raw are None: the holder keeps its own.
+    listing: Listing | None = None
+    unchanged: bool = False
 
 
 def _items(raw: Any) -> list[Mapping[str, Any]]:
@@ -119,9 +123,14 @@ def parse_source(source: str, sub: str | None, raw: Any) -> tuple[Any, list[Sour
     return parsed, warnings
 
 
+# Sources read as one SDK listing, whose pages can be compared with the previous read's.
+DIGESTED = ("collections", "assessments", "alerts", "automations")
+
+
 async def _listing(session: ArmSession, source: str, sub: str | None,
-                   subs: Sequence[str]) -> tuple[Any, list[str]]:
-    """The wire JSON of one source, and any paging problems."""
+                   subs: Sequence[str], previous: Listing | None = None
+                   ) -> tuple[Any, list[str]] | RawPages:
+    """The wire JSON of one source and any paging problems (a digested source: its pages)."""
     if source == "subscriptions":
         pages = await subscriptions.list_subscriptions(session)
         return list(pages.items), [pages.problem] if pages.problem else []
@@ -133,15 +142,16 @@ async def _listing(session: ArmSession, source: str, sub: str | None,
     assert sub is not None
     if source == "apim":
         return await _apim(session, sub)
+    if source == "logic-apps":
+        pages = await automation.list_workflows(session, sub)
+        return list(pages.items), [pages.problem] if pages.problem else []
     lister = {
         "collections": collections.list_collections,
         "assessments": assessments.list_assessments,
         "alerts": alerts.list_alerts,
         "automations": automation.list_automations,
-        "logic-apps": automation.list_workflows,
     }[source]
-    pages: RawPages = await lister(session, sub)
-    return list(pages.items), [pages.problem] if pages.problem else []
+    return await lister(session, sub, previous or Listing())
 
 
 async def _apim(session: ArmSession, sub: str) -> tuple[Any, list[str]]:
@@ -178,10 +188,21 @@ async def _all(coros: Any) -> list[Any]:
 
 
 async def read_source(session: ArmSession, source: str, sub: str | None = None, *,
-                      subscriptions_for_tenant: Sequence[str] = ()) -> SourceRead:
-    """Read one source; never raises (but for cancellation): failures come back as values."""
+                      subscriptions_for_tenant: Sequence[str] = (),
+                      previous: Listing | None = None) -> SourceRead:
+    """Read one source; never raises (but for cancellation): failures come back as values.
+    Given the `listing` of the read whose value the caller holds, a source whose pages are all
+    as they were comes back `unchanged`, without being decoded or parsed."""
+    listing = None
     try:
-        raw, problems = await _listing(session, source, sub, subscriptions_for_tenant)
+        got = await _listing(session, source, sub, subscriptions_for_tenant, previous)
+        if isinstance(got, RawPages):
+            if got.unchanged and previous is not None:
+                return SourceRead(source, sub, True, listing=got.listing, unchanged=True)
+            listing = got.listing
+            raw, problems = list(got.items), [got.problem] if got.problem else []
+        else:
+            raw, problems = got
     except asyncio.CancelledError:
         raise
     except Exception as exc:
@@ -200,4 +221,4 @@ async def read_source(session: ArmSession, source: str, sub: str | None = None, 
                                 code="Parse")
         return SourceRead(source, sub, False, failure=failure)
     warnings += [SourceFailure(source, sub, p, code="Paging") for p in problems]
-    return SourceRead(source, sub, True, value, raw, tuple(warnings))
+    return SourceRead(source, sub, True, value, raw, tuple(warnings), listing=listing)

@@ -192,7 +192,8 @@ class Poller:
 
     async def _read_and_apply(self, source: str, sub: str | None, readable: list[str]
                               ) -> tuple[bool, float | None]:
-        read = await read_source(self.session, source, sub, subscriptions_for_tenant=readable)
+        read = await read_source(self.session, source, sub, subscriptions_for_tenant=readable,
+                                 previous=self.store.listing(source, sub))
         self.store.apply(read)
         if read.ok and self.on_read is not None:
             self.on_read(read)

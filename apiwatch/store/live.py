@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 from typing import Any
 
+from ..azure.pages import Listing
 from ..azure.sources import ApimData, SourceRead, parse_source
 from ..model import (
     Recommendation,
@@ -33,6 +34,7 @@ class SourceState:
     attempted: bool = False
     cached: bool = False  # the value came from the on-disk cache, not yet read again
     changes: int = 0  # bumped when the value changes: what the snapshot's caches key on
+    listing: Listing | None = None  # the pages the value was read from, for the next read
 
     @property
     def status(self) -> str:
@@ -81,16 +83,24 @@ class LiveStore:
     def apply(self, read: SourceRead, at: datetime | None = None) -> None:
         state = self._state(read.source, read.subscription_id)
         state.attempted = True
-        if read.ok:
+        if read.ok and read.unchanged and (state.value is None or state.listing != read.listing):
+            # Said unchanged against pages this state no longer holds (a cache load came in
+            # between): nothing to apply; the next read is a full one.
+            state.listing = None
+        elif read.ok:
             # The wire JSON is not kept: the cache writer has it, memory should not. A read
             # equal to what is held keeps the held objects: every snapshot and screen built on
             # them stays valid, and a quiet tenant costs no rebuilds (most polls change nothing).
-            if state.value is None or state.value != read.value:
-                state.value = read.value
-                state.changes += 1
+            if read.unchanged:
+                pass  # the same pages as the held value's, not even decoded
+            else:
+                if state.value is None or state.value != read.value:
+                    state.value = read.value
+                    state.changes += 1
+                state.warnings = read.warnings
+            state.listing = read.listing
             state.fetched_at = at or self.clock()
             state.error = None
-            state.warnings = read.warnings
             state.failures_in_a_row = 0
             state.cached = False
         else:
@@ -104,9 +114,20 @@ class LiveStore:
         state = self._state(source, sub)
         state.value, state.fetched_at = value, fetched_at
         state.changes += 1
+        state.listing = None
         state.warnings = tuple(warnings)
         state.cached = True
         self.version += 1
+
+    def listing(self, source: str, sub: str | None) -> Listing | None:
+        """The pages of the held value's read: given to the next read, to skip what is the same."""
+        state = self.states.get((source, sub.lower() if sub else None))
+        return state.listing if state is not None and state.value is not None else None
+
+    def forget_listing(self, source: str, sub: str | None) -> None:
+        state = self.states.get((source, sub.lower() if sub else None))
+        if state is not None:
+            state.listing = None
 
     # -- what to poll -----------------------------------------------------------------------
     def subscriptions(self) -> list[Subscription]:

@@ -119,6 +119,11 @@ class LiveFeed:
             return
         # The same data read again (most polls): the cached JSON stands, only its time moves.
         unchanged = self._written.get(key) == state.changes
+        if read.unchanged and not unchanged:
+            # Not decoded, so no JSON to write, and the cache lacks it (a write failed): the
+            # next read of this source is a full one, and writes it.
+            self.store.forget_listing(read.source, read.subscription_id)
+            return
         self._written[key] = state.changes
 
         source, sub = read.source, read.subscription_id

@@ -48,3 +48,27 @@ def test_same_answer_keeps_the_data_a_new_one_replaces_it():
     changed = store.snapshot()
     assert not changed.same_data(later)
     assert changed.recommendations[0].status.value == "Healthy"
+
+
+def test_an_unchanged_read_keeps_the_value_it_was_compared_with_and_nothing_else():
+    from apiwatch.azure.pages import Listing, PageMark
+
+    pages = Listing((PageMark("https://arm/alerts?page=1", b"d" * 16, None),))
+    store = LiveStore((), lambda: NOW)
+    store.apply(read("subscriptions", None, subs("s1")))
+    full = read("assessments", "s1", [assessment("s1")])
+    store.apply(SourceRead("assessments", "s1", True, full.value, full.raw, listing=pages))
+    held = store.snapshot()
+    assert store.listing("assessments", "s1") == pages
+
+    later = datetime(2026, 11, 24, 3, 5, tzinfo=timezone.utc)
+    store.apply(SourceRead("assessments", "s1", True, listing=pages, unchanged=True), at=later)
+    assert store.snapshot().recommendations is held.recommendations
+    assert store.states[("assessments", "s1")].fetched_at == later
+
+    # the held value came from the cache meanwhile: an "unchanged" against other pages is not
+    # applied, and the next read is asked in full
+    store.load_cached("assessments", "s1", [assessment("s1", "Healthy")], NOW)
+    store.apply(SourceRead("assessments", "s1", True, listing=pages, unchanged=True), at=later)
+    assert store.snapshot().recommendations[0].status.value == "Healthy"
+    assert store.listing("assessments", "s1") is None
