@@ -33,7 +33,7 @@ class RefreshRun:
     readable: list[str]
     snapshot: Snapshot
     lags_ms: list[float] = field(default_factory=list)
-    cache: list[tuple[str, str | None, object]] = field(default_factory=list)
+    cache: list[tuple[str, str | None, object, object]] = field(default_factory=list)
 
 
 async def _lag_monitor(lags: list[float], stop: asyncio.Event, period: float = 0.005) -> None:
@@ -45,18 +45,19 @@ async def _lag_monitor(lags: list[float], stop: asyncio.Event, period: float = 0
 
 
 async def _refresh(config: Config, with_lag: bool,
-                   cache: list[tuple[str, str | None, object]] | None,
+                   cache: list[tuple[str, str | None, object, object]] | None,
                    emulator_cpu: Callable[[], float] | None = None,
                    ) -> tuple[Timer, LiveStore, list[float]]:
     lags: list[float] = []
     async with ArmSession(config.azure) as session:
         store = LiveStore((), clock)
-        if cache is not None:  # keep each good read's wire JSON, as the live feed caches it
+        if cache is not None:  # each good read's wire JSON and pages, as the live feed caches
             apply = store.apply
 
             def keep(read: SourceRead, at: datetime | None = None) -> None:
                 if read.ok:
-                    cache.append((read.source, read.subscription_id, read.raw))
+                    pages = read.listing.to_json() if read.listing is not None else None
+                    cache.append((read.source, read.subscription_id, read.raw, pages))
                 apply(read, at)
 
             store.apply = keep  # type: ignore[method-assign]
@@ -75,7 +76,7 @@ def full_refresh(handle: EmulatorProcess, config: Config, with_lag: bool = False
     """One `read_all` on a fresh LiveStore and a fresh session (new connections, as at start).
     keep_cache: also keep every source's wire JSON, as apiwatch caches it on disk."""
     handle.requests.clear()
-    cache: list[tuple[str, str | None, object]] = []
+    cache: list[tuple[str, str | None, object, object]] = []
     timer, store, lags = asyncio.run(
         _refresh(config, with_lag, cache if keep_cache else None, handle.cpu_seconds))
     records = handle.requests.records

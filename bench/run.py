@@ -264,8 +264,8 @@ def measure(args: argparse.Namespace, handle: EmulatorProcess, began: float) -> 
             # The cache as the console writes it: one row per source, in its state database.
             db = StateDB(Path(state_dir) / "state.sqlite3")
             profile = cache_profile(handle.url, ())
-            for source, sub, raw in state["cache"]:
-                db.save_source(profile, source, sub, common.NOW, raw)
+            for source, sub, raw, pages in state["cache"]:
+                db.save_source(profile, source, sub, common.NOW, raw, pages)
             db.close()
             child = subprocess.run(
                 [sys.executable, str(HERE / "console_mem.py"), state_dir, handle.url,

@@ -40,6 +40,26 @@ class Listing:
 
     pages: tuple[PageMark, ...] = ()
 
+    def to_json(self) -> list[list[str | None]]:
+        return [[m.url, m.digest.hex(), m.next_link] for m in self.pages]
+
+    @classmethod
+    def from_json(cls, data: Any) -> Listing | None:
+        """A listing kept on disk; None if it is not one (then the next read is a full one)."""
+        if not isinstance(data, list):
+            return None
+        marks = []
+        for entry in data:
+            if not (isinstance(entry, list) and len(entry) == 3 and isinstance(entry[0], str)
+                    and isinstance(entry[1], str) and isinstance(entry[2], (str, type(None)))):
+                return None
+            try:
+                digest = bytes.fromhex(entry[1])
+            except ValueError:
+                return None
+            marks.append(PageMark(entry[0], digest, entry[2]))
+        return cls(tuple(marks)) if marks else None
+
 
 class _ListingReader:
     """One read of a listing: digests pages as they come, decodes those that changed."""

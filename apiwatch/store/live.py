@@ -109,12 +109,13 @@ class LiveStore:
             state.cached = False  # tried: now it is stale data with an error, said as such
         self.version += 1
 
-    def load_cached(self, source: str, sub: str | None, raw: Any, fetched_at: datetime) -> None:
+    def load_cached(self, source: str, sub: str | None, raw: Any, fetched_at: datetime,
+                    listing: Listing | None = None) -> None:
         value, warnings = parse_source(source, sub, raw)
         state = self._state(source, sub)
         state.value, state.fetched_at = value, fetched_at
         state.changes += 1
-        state.listing = None
+        state.listing = listing
         state.warnings = tuple(warnings)
         state.cached = True
         self.version += 1

@@ -11,7 +11,7 @@ import threading
 from collections.abc import Iterable, Iterator
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 log = logging.getLogger(__name__)
 
@@ -24,6 +24,16 @@ CREATE TABLE IF NOT EXISTS source_cache (
 );
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 """
+# Added later; a database from before gets the column on open.
+COLUMNS = {"source_cache": {"listing": "TEXT"}}
+
+
+class CachedSource(NamedTuple):
+    source: str
+    subscription: str | None
+    fetched_at: datetime
+    raw: Any
+    listing: Any  # the pages `raw` was read from (JSON), so a restart can skip unchanged ones
 
 
 class StateDB:
@@ -35,9 +45,17 @@ class StateDB:
         self._db.execute("PRAGMA journal_mode=WAL")
         self._db.execute("PRAGMA synchronous=FULL")
         self._db.executescript(SCHEMA)
+        self._add_columns()
         # One connection, used from the event loop and from writer threads: one at a time, so
         # a cache write never lands inside another call's transaction.
         self._lock = threading.Lock()
+
+    def _add_columns(self) -> None:
+        for table, columns in COLUMNS.items():
+            have = {row[1] for row in self._db.execute(f"PRAGMA table_info({table})")}
+            for name, kind in columns.items():
+                if name not in have:
+                    self._db.execute(f"ALTER TABLE {table} ADD COLUMN {name} {kind}")
 
     def close(self) -> None:
         with self._lock:
@@ -76,26 +94,34 @@ class StateDB:
 
     # -- the cache of every source's last good JSON -----------------------------------------
     def save_source(self, profile: str, source: str, subscription: str | None,
-                    fetched_at: datetime, raw: Any) -> None:
+                    fetched_at: datetime, raw: Any, listing: Any = None) -> None:
         payload = json.dumps(raw, separators=(",", ":"))
+        pages = None if listing is None else json.dumps(listing, separators=(",", ":"))
         with self._lock:
             self._db.execute(
                 "INSERT OR REPLACE INTO source_cache (profile, source, subscription,"
-                " fetched_at, payload) VALUES (?, ?, ?, ?, ?)",
-                (profile, source, (subscription or "").lower(), fetched_at.isoformat(), payload),
+                " fetched_at, payload, listing) VALUES (?, ?, ?, ?, ?, ?)",
+                (profile, source, (subscription or "").lower(), fetched_at.isoformat(), payload,
+                 pages),
             )
 
     def touch_source(self, profile: str, source: str, subscription: str | None,
-                     fetched_at: datetime) -> None:
-        """The cached JSON was read again unchanged: only its time moves."""
+                     fetched_at: datetime, listing: Any = None) -> None:
+        """The cached JSON was read again and means the same: its time moves, and the pages it
+        now comes as (bytes may differ where the meaning does not)."""
+        key = (profile, source, (subscription or "").lower())
         with self._lock:
-            self._db.execute(
-                "UPDATE source_cache SET fetched_at = ? WHERE profile = ? AND source = ?"
-                " AND subscription = ?",
-                (fetched_at.isoformat(), profile, source, (subscription or "").lower()),
-            )
+            if listing is None:
+                self._db.execute(
+                    "UPDATE source_cache SET fetched_at = ? WHERE profile = ? AND source = ?"
+                    " AND subscription = ?", (fetched_at.isoformat(), *key))
+            else:
+                self._db.execute(
+                    "UPDATE source_cache SET fetched_at = ?, listing = ? WHERE profile = ?"
+                    " AND source = ? AND subscription = ?",
+                    (fetched_at.isoformat(), json.dumps(listing, separators=(",", ":")), *key))
 
-    def cached_sources(self, profile: str) -> Iterator[tuple[str, str | None, datetime, Any]]:
+    def cached_sources(self, profile: str) -> Iterator[CachedSource]:
         """One source at a time: a large tenant's cache is hundreds of MB of JSON, and holding
         it all while parsing would leave the heap that much larger for good."""
         with self._lock:
@@ -104,11 +130,11 @@ class StateDB:
         for (rowid,) in keys:
             with self._lock:
                 row = self._db.execute(
-                    "SELECT source, subscription, fetched_at, payload FROM source_cache"
+                    "SELECT source, subscription, fetched_at, payload, listing FROM source_cache"
                     " WHERE rowid = ?", (rowid,)).fetchone()
             if row is None:  # deleted or replaced since it was listed: nothing to load
                 continue
-            source, subscription, fetched_at, payload = row
+            source, subscription, fetched_at, payload, pages = row
             del row
             try:
                 when = datetime.fromisoformat(fetched_at)
@@ -117,7 +143,11 @@ class StateDB:
                 log.warning("cached %s for %s is unreadable; ignored", source, subscription)
                 continue
             del payload
-            yield source, subscription or None, when, value
+            try:
+                listing = json.loads(pages) if pages else None
+            except ValueError:
+                listing = None  # only costs the first read a full decode
+            yield CachedSource(source, subscription or None, when, value, listing)
             del value  # before the next source is decoded, not after
 
 

@@ -8,6 +8,7 @@ import logging
 from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
+from ..azure.pages import Listing
 from ..azure.sources import SourceRead
 from ..config import is_loopback_url
 from ..poller.engine import Intervals, Poller
@@ -68,8 +69,8 @@ class LiveFeed:
         """In a thread, before the poller starts (nothing else touches the store yet)."""
         assert self.db is not None
         count = 0
-        for source, sub, fetched_at, raw in self.db.cached_sources(self.profile):
-            self.store.load_cached(source, sub, raw, fetched_at)
+        for source, sub, fetched_at, raw, listing in self.db.cached_sources(self.profile):
+            self.store.load_cached(source, sub, raw, fetched_at, Listing.from_json(listing))
             del raw  # parsed: free it before the next source is decoded
             held = (source, sub.lower() if sub else None)
             self._written[held] = self.store.states[held].changes  # on disk as held
@@ -130,6 +131,7 @@ class LiveFeed:
         # Only a changed source's wire JSON is kept until written: a refresh of a large tenant
         # would otherwise hold every page it read while the writes queue.
         raw = None if unchanged else read.raw
+        listing = read.listing.to_json() if read.listing is not None else None
 
         async def write() -> None:
             if previous is not None:
@@ -139,10 +141,11 @@ class LiveFeed:
                 if db is None:
                     return
                 if raw is None:
-                    await asyncio.to_thread(db.touch_source, self.profile, source, sub, fetched)
+                    await asyncio.to_thread(db.touch_source, self.profile, source, sub, fetched,
+                                            listing)
                 else:
                     await asyncio.to_thread(db.save_source, self.profile, source, sub, fetched,
-                                            raw)
+                                            raw, listing)
             except Exception:
                 self._written.pop(key, None)  # the next read writes it in full
                 log.exception("could not cache %s", source)

@@ -60,7 +60,7 @@ def test_sigkill_mid_write_leaves_state_consistent(tmp_path):
                 batch = alert.split("/")[2]
                 batches[batch] = batches.get(batch, 0) + 1
             assert batches and set(batches.values()) == {50}  # no half batch
-            for _, _, fetched, raw in state.cached_sources("p"):
+            for _, _, fetched, raw, _ in state.cached_sources("p"):
                 assert isinstance(raw, list) and len(raw) == 2001  # never a torn payload
                 assert fetched <= datetime.now(timezone.utc)
         finally:

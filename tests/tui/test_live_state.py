@@ -136,7 +136,7 @@ async def test_a_quiet_tenant_costs_no_rebuilds_and_no_cache_rewrites(emu):
         assert newer > fetched  # the status line's "alerts Ns ago" still moves
         db = open_state_db()
         try:
-            cached = {(s, sub): when for s, sub, when, _ in db.cached_sources(app.live.profile)}
+            cached = {(s, sub): when for s, sub, when, _, _ in db.cached_sources(app.live.profile)}
         finally:
             db.close()
         assert max(w for (s, _), w in cached.items() if s == "alerts") > fetched
@@ -144,3 +144,33 @@ async def test_a_quiet_tenant_costs_no_rebuilds_and_no_cache_rewrites(emu):
         new = await emu.add_alerts(1)
         await until(pilot, lambda: app.version > version)
         assert new[0].id.lower() in app.views.alert_keys
+
+
+async def test_a_restart_reads_unchanged_pages_without_decoding_them(emu, monkeypatch):
+    """The cache keeps which pages each source was read from: after a restart, a source whose
+    pages are byte for byte the same is not decoded again, and keeps what the cache gave."""
+    from apiwatch.tui.live import LiveFeed
+
+    app = console(emu)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await until(pilot, lambda: first_look(app, emu))
+        await pilot.pause(0.5)  # let the cache writes land
+
+    reads = []
+    keep = LiveFeed._cache
+    monkeypatch.setattr(LiveFeed, "_cache", lambda self, read: (reads.append(read),
+                                                                keep(self, read))[1])
+    again = console(emu)
+    async with again.run_test(size=(100, 30)) as pilot:
+        await until(pilot, lambda: again.views and again.views.snapshot.from_cache)
+        cached = again.views.snapshot.alerts
+        subs = {s.subscription_id.lower() for s in emu.tenant.subscriptions if s.readable}
+        await until(pilot, lambda: subs <= {(r.subscription_id or "").lower() for r in reads
+                                            if r.source == "alerts"})
+        first = {}
+        for read in reads:
+            if read.source == "alerts":
+                first.setdefault(read.subscription_id.lower(), read)
+        assert all(r.ok and r.unchanged for r in first.values())
+        await until(pilot, lambda: not again.views.snapshot.from_cache)
+        assert again.views.snapshot.alerts is cached  # the very objects read from the cache

@@ -72,3 +72,64 @@ def test_an_unchanged_read_keeps_the_value_it_was_compared_with_and_nothing_else
     store.apply(SourceRead("assessments", "s1", True, listing=pages, unchanged=True), at=later)
     assert store.snapshot().recommendations[0].status.value == "Healthy"
     assert store.listing("assessments", "s1") is None
+
+
+def test_old_garbage_cycles_frozen_with_the_data_are_freed_within_the_full_collection_interval():
+    import gc
+    import weakref
+
+    from apiwatch.poller import memory
+
+    class Node:
+        pass
+
+    now = [0.0]
+    policy = memory._Policy(clock=lambda: now[0])
+    try:
+        cycle = Node()
+        cycle.me = cycle
+        gc.collect()  # the cycle grows old, as data kept across polls does
+        gone = weakref.ref(cycle)
+        del cycle
+        policy.keep_long_lived()
+        now[0] += memory.FULL_COLLECTION_SECONDS / 2
+        policy.keep_long_lived()
+        assert gone() is not None  # frozen: not walked by every poll's collection
+        now[0] += memory.FULL_COLLECTION_SECONDS / 2
+        policy.keep_long_lived()
+        assert gone() is None
+    finally:
+        gc.unfreeze()
+
+
+def test_the_cache_keeps_the_pages_a_source_was_read_from_and_upgrades_an_older_file(tmp_path):
+    import sqlite3
+
+    from apiwatch.azure.pages import Listing, PageMark
+    from apiwatch.store.state_db import StateDB
+
+    path = tmp_path / "state.sqlite3"
+    with sqlite3.connect(path) as old:  # as an apiwatch from before the listing column made it
+        old.execute("CREATE TABLE source_cache (profile TEXT NOT NULL, source TEXT NOT NULL,"
+                    " subscription TEXT NOT NULL, fetched_at TEXT NOT NULL, payload TEXT NOT"
+                    " NULL, PRIMARY KEY (profile, source, subscription))")
+        old.execute("INSERT INTO source_cache VALUES ('p', 'alerts', 's0', ?, '[]')",
+                    (NOW.isoformat(),))
+    pages = Listing((PageMark("https://arm/a?api-version=1", b"\x01" * 16, "https://arm/a?p=2"),
+                     PageMark("https://arm/a?p=2", b"\x02" * 16, None)))
+    db = StateDB(path)
+    try:
+        db.save_source("p", "alerts", "s1", NOW, [{"id": "x"}], pages.to_json())
+        rows = {r.subscription: r for r in db.cached_sources("p")}
+        assert rows["s0"].listing is None and rows["s0"].raw == []
+        assert Listing.from_json(rows["s1"].listing) == pages
+
+        later = datetime(2026, 11, 24, 3, 5, tzinfo=timezone.utc)
+        db.touch_source("p", "alerts", "s1", later)  # no pages given: the kept ones stand
+        row = next(r for r in db.cached_sources("p") if r.subscription == "s1")
+        assert row.fetched_at == later and Listing.from_json(row.listing) == pages
+    finally:
+        db.close()
+    # what is not a listing costs only a full read, never an error
+    for bad in ("x", [["u", "zz", None]], [["u", "00"]], [], None):
+        assert Listing.from_json(bad) is None
