@@ -6,7 +6,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from ..model import ApimApi, ApimService, ArmId, Endpoint
-from .pages import RawPages, raw_operations
+from .pages import Listing, RawPages, raw_operations
 from .session import ArmSession
 from .wire import boolean, ci, props, required_text, strings, text
 
@@ -67,26 +67,34 @@ def parse_operation(item: Mapping[str, Any]) -> Endpoint:
     )
 
 
-async def list_services(session: ArmSession, subscription_id: str) -> RawPages:
-    pages = RawPages()
+# Services and APIs are always decoded (their items name the lists below them); operations, the
+# bulk, only when their pages changed.
+
+
+async def list_services(session: ArmSession, subscription_id: str,
+                        previous: Listing | None = None) -> RawPages:
+    pages = RawPages(previous, need_items=True)
     client = session.apim(subscription_id)
-    await pages.drain(raw_operations(client.api_management_service).list())
+    await pages.drain(raw_operations(client.api_management_service).list(**pages.options()))
     return pages
 
 
-async def list_apis(session: ArmSession, service: ApimService) -> RawPages:
-    pages = RawPages()
+async def list_apis(session: ArmSession, service: ApimService,
+                    previous: Listing | None = None) -> RawPages:
+    pages = RawPages(previous, need_items=True)
     client = session.apim(service.subscription_id)
-    pager = raw_operations(client.api).list_by_service(service.resource_group or "", service.name)
+    pager = raw_operations(client.api).list_by_service(service.resource_group or "", service.name,
+                                                       **pages.options())
     await pages.drain(pager)
     return pages
 
 
-async def list_operations(session: ArmSession, api: ApimApi) -> RawPages:
-    pages = RawPages()
+async def list_operations(session: ArmSession, api: ApimApi,
+                          previous: Listing | None = None) -> RawPages:
+    pages = RawPages(previous)
     client = session.apim(api.subscription_id)
     pager = raw_operations(client.api_operation).list_by_api(
-        api.resource_group or "", api.service_name, api.name
+        api.resource_group or "", api.service_name, api.name, **pages.options()
     )
     await pages.drain(pager)
     return pages

@@ -65,8 +65,8 @@ class _ListingReader:
     """One read of a listing: digests pages as they come, decodes those that changed."""
 
     def __init__(self, previous: Listing | None) -> None:
+        # Looked up by request: one listing may hold the pages of many (APIM's per-API lists).
         self._previous = {m.url: m for m in previous.pages} if previous else {}
-        self._count = len(previous.pages) if previous else -1
         self.marks: list[PageMark] = []
         self._bodies: list[bytes | list[Any]] = []  # kept bytes (same as before) or items
 
@@ -84,8 +84,9 @@ class _ListingReader:
 
     @property
     def unchanged(self) -> bool:
-        return len(self.marks) == self._count and all(
-            isinstance(b, bytes) for b in self._bodies)
+        # Every page as before, each followed by the link it gave before: the same chain, to
+        # the same last page (a page that lost its nextLink has other bytes).
+        return bool(self.marks) and all(isinstance(b, bytes) for b in self._bodies)
 
     def items(self) -> list[Any]:
         out: list[Any] = []
@@ -179,6 +180,7 @@ class RawPages:
     left empty (the caller holds what they mean)."""
 
     previous: Listing | None = None
+    need_items: bool = False  # decode even an unchanged listing (its items name the next lists)
     items: list[Mapping[str, Any]] = field(default_factory=list)
     pages: int = 0
     problem: str | None = None
@@ -200,8 +202,14 @@ class RawPages:
         self.listing = Listing(tuple(reader.marks))
         # A listing cut short is never "unchanged": its held value may have more.
         self.unchanged = self.problem is None and reader.unchanged
-        if not self.unchanged:
-            self.items.extend(i for i in reader.items() if isinstance(i, Mapping))
+        if self.need_items or not self.unchanged:
+            self.decode_kept()
+
+    def decode_kept(self) -> None:
+        """Decode the pages kept as bytes after all: one listing of a source was unchanged,
+        another was not, and the source is read in full."""
+        if self._reader is not None:
+            self.items.extend(i for i in self._reader.items() if isinstance(i, Mapping))
 
     async def _drain(self, pager: AsyncItemPaged[Any]) -> None:
         pages = pager.by_page()

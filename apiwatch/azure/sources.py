@@ -123,39 +123,47 @@ def parse_source(source: str, sub: str | None, raw: Any) -> tuple[Any, list[Sour
     return parsed, warnings
 
 
-# Sources read as one SDK listing, whose pages can be compared with the previous read's.
-DIGESTED = ("collections", "assessments", "alerts", "automations")
+@dataclass(frozen=True, slots=True)
+class _Got:
+    raw: Any  # None when unchanged
+    problems: list[str]
+    listing: Listing | None = None  # sources read through SDK listings
+    unchanged: bool = False
+
+
+def _got(pages: RawPages) -> _Got:
+    if pages.unchanged:
+        return _Got(None, [], pages.listing, True)
+    return _Got(list(pages.items), [pages.problem] if pages.problem else [], pages.listing)
 
 
 async def _listing(session: ArmSession, source: str, sub: str | None,
-                   subs: Sequence[str], previous: Listing | None = None
-                   ) -> tuple[Any, list[str]] | RawPages:
-    """The wire JSON of one source and any paging problems (a digested source: its pages)."""
+                   subs: Sequence[str], previous: Listing | None = None) -> _Got:
+    """The wire JSON of one source and any paging problems; for a source read through SDK
+    listings, also its pages, and whether they were all as in `previous`."""
     if source == "subscriptions":
-        pages = await subscriptions.list_subscriptions(session)
-        return list(pages.items), [pages.problem] if pages.problem else []
+        return _got(await subscriptions.list_subscriptions(session))
     if source == "metadata":
-        pages = await assessments.list_metadata(session, subs[0])
-        return list(pages.items), [pages.problem] if pages.problem else []
+        return _got(await assessments.list_metadata(session, subs[0]))
     if source == "graph":
-        return await graph.query_endpoint_rows(session, subs), []
+        return _Got(await graph.query_endpoint_rows(session, subs), [])
     assert sub is not None
     if source == "apim":
-        return await _apim(session, sub)
+        return await _apim(session, sub, previous or Listing())
     if source == "logic-apps":
-        pages = await automation.list_workflows(session, sub)
-        return list(pages.items), [pages.problem] if pages.problem else []
+        return _got(await automation.list_workflows(session, sub))
     lister = {
         "collections": collections.list_collections,
         "assessments": assessments.list_assessments,
         "alerts": alerts.list_alerts,
         "automations": automation.list_automations,
     }[source]
-    return await lister(session, sub, previous or Listing())
+    return _got(await lister(session, sub, previous or Listing()))
 
 
-async def _apim(session: ArmSession, sub: str) -> tuple[Any, list[str]]:
-    """Services, then every service's APIs, then every API's operations, a few at a time."""
+async def _apim(session: ArmSession, sub: str, previous: Listing) -> _Got:
+    """Services, then every service's APIs, then every API's operations, a few at a time. One
+    listing holds the pages of them all; unchanged means every one of them was."""
     limit = asyncio.Semaphore(APIM_REQUESTS_PER_SUBSCRIPTION)
     problems: list[str] = []
 
@@ -167,15 +175,23 @@ async def _apim(session: ArmSession, sub: str) -> tuple[Any, list[str]]:
             problems.append(pages.problem)
         return pages
 
-    services_pages = await limited(lambda: apim.list_services(session, sub))
+    services_pages = await limited(lambda: apim.list_services(session, sub, previous))
     services, _ = _parse_list("apim", sub, list(services_pages.items), apim.parse_service)
-    api_pages = await _all(limited(lambda s=s: apim.list_apis(session, s)) for s in services)
+    api_pages = await _all(limited(lambda s=s: apim.list_apis(session, s, previous))
+                           for s in services)
     api_items = [i for p in api_pages for i in p.items]
     apis, _ = _parse_list("apim", sub, api_items, apim.parse_api)
-    op_pages = await _all(limited(lambda a=a: apim.list_operations(session, a)) for a in apis)
+    op_pages = await _all(limited(lambda a=a: apim.list_operations(session, a, previous))
+                          for a in apis)
+    every = [services_pages, *api_pages, *op_pages]
+    listing = Listing(tuple(m for p in every for m in (p.listing.pages if p.listing else ())))
+    if not problems and all(p.unchanged for p in every):
+        return _Got(None, [], listing, True)
+    for pages in op_pages:
+        pages.decode_kept()
     raw = {"services": list(services_pages.items), "apis": api_items,
            "operations": [i for p in op_pages for i in p.items]}
-    return raw, problems
+    return _Got(raw, problems, listing)
 
 
 async def _all(coros: Any) -> list[Any]:
@@ -193,22 +209,17 @@ async def read_source(session: ArmSession, source: str, sub: str | None = None, 
     """Read one source; never raises (but for cancellation): failures come back as values.
     Given the `listing` of the read whose value the caller holds, a source whose pages are all
     as they were comes back `unchanged`, without being decoded or parsed."""
-    listing = None
     try:
         got = await _listing(session, source, sub, subscriptions_for_tenant, previous)
-        if isinstance(got, RawPages):
-            if got.unchanged and previous is not None:
-                return SourceRead(source, sub, True, listing=got.listing, unchanged=True)
-            listing = got.listing
-            raw, problems = list(got.items), [got.problem] if got.problem else []
-        else:
-            raw, problems = got
     except asyncio.CancelledError:
         raise
     except Exception as exc:
         problem = describe(exc)
         failure = SourceFailure(source, sub, problem.message, problem.status, problem.code)
         return SourceRead(source, sub, False, failure=failure, retry_after=problem.retry_after)
+    if got.unchanged and previous is not None:
+        return SourceRead(source, sub, True, listing=got.listing, unchanged=True)
+    raw, problems, listing = got.raw, got.problems, got.listing
     try:
         if _size(raw) > THREAD_PARSE_ITEMS:
             # Hundreds of items or more: parse off the event loop, so the console keeps drawing.

@@ -84,3 +84,23 @@ async def test_a_page_turned_to_garbage_fails_the_read_in_one_line(emulator, ses
     emulator.faults.clear()
     assert not bad.ok and bad.failure is not None
     assert "\n" not in bad.failure.message and "JSON" in bad.failure.message
+
+
+async def test_apim_is_unchanged_only_when_every_operations_list_is(emulator, session):
+    sub = next(s for s in emulator.tenant.subscriptions if s.readable and s.services)
+    first = await read_source(session, "apim", sub.subscription_id)
+    operations = sum(len(a.operations) for svc in sub.services for a in svc.apis)
+    assert first.ok and len(first.value.endpoints) == operations
+
+    again = await read_source(session, "apim", sub.subscription_id, previous=first.listing)
+    assert again.ok and again.unchanged and again.value is None
+
+    # one operation of one API renamed: that API's list is read, the others kept as bytes
+    api = next(a for svc in sub.services for a in svc.apis if a.operations)
+    api.operations[0].display_name = "Renamed by hand"
+    emulator.invalidate()
+    changed = await read_source(session, "apim", sub.subscription_id, previous=first.listing)
+    fresh = await read_source(session, "apim", sub.subscription_id)
+    assert changed.ok and not changed.unchanged
+    assert changed.value == fresh.value and changed.raw == fresh.raw
+    assert "Renamed by hand" in {e.display_name for e in changed.value.endpoints}
