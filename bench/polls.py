@@ -1,6 +1,8 @@
 """Alert polls at steady state: every subscription's alerts read as the poller reads them (one
 `read_source(..., "alerts", sub)` job per subscription, at most 8 jobs at once as the poller's
-default), applied to a LiveStore; then how many alerts changed in the store's snapshot."""
+default, each given the pages the store's value came from), applied to a LiveStore; then how
+many alerts changed in the store's snapshot. The requests of the last quiet poll are kept for
+the transport floor to replay."""
 
 from __future__ import annotations
 
@@ -13,6 +15,7 @@ from emulator_proc import EmulatorProcess
 from apiwatch.azure.session import ArmSession
 from apiwatch.azure.sources import read_source
 from apiwatch.config import Config
+from apiwatch.emulator import RequestRecord
 from apiwatch.model import Alert
 from apiwatch.store.live import LiveStore
 
@@ -31,6 +34,7 @@ class Poll:
 class PollSeries:
     steady: list[Poll]  # nothing changed in the tenant since the poll before
     after_new: list[Poll]  # `add_alerts(new)` just before each of these
+    quiet_requests: list[RequestRecord]  # the last steady poll's, for the transport floor
 
 
 def _changed(before: dict[str, Alert], after: tuple[Alert, ...]) -> int:
@@ -46,7 +50,8 @@ async def _series(handle: EmulatorProcess, config: Config, steady: int, rounds: 
 
         async def one(sub: str):  # type: ignore[no-untyped-def]
             async with gate:
-                return await read_source(session, "alerts", sub)
+                return await read_source(session, "alerts", sub,
+                                         previous=store.listing("alerts", sub))
 
         async def poll() -> Poll:
             before = {a.id.lower(): a for a in store.snapshot().alerts}
@@ -59,11 +64,12 @@ async def _series(handle: EmulatorProcess, config: Config, steady: int, rounds: 
 
         await poll()  # the first poll fills the store; the connections are warm afterwards
         quiet = [await poll() for _ in range(steady)]
+        quiet_requests = list(handle.requests.records)
         fresh = []
         for _ in range(rounds):
             handle.add_alerts(new)
             fresh.append(await poll())
-    return PollSeries(quiet, fresh)
+    return PollSeries(quiet, fresh, quiet_requests)
 
 
 def alert_polls(handle: EmulatorProcess, config: Config, steady: int = 3, rounds: int = 1,

@@ -198,7 +198,14 @@ def measure(args: argparse.Namespace, handle: EmulatorProcess, began: float) -> 
         figure("alert poll, wall", median([p.timer.wall for p in steady]), "s",
                note=f"{alerts} alerts, {steady[-1].requests} requests, "
                     f"median of {len(steady)} polls")
-        figure("alert poll, client CPU", median([p.timer.cpu_thread for p in steady]), "s")
+        client_cpu = median([p.timer.cpu_thread for p in steady])
+        figure("alert poll, client CPU", client_cpu, "s")
+        floors = [floor.transport_floor(handle, series.quiet_requests, []) for _ in range(runs)]
+        floor_cpu = median([f.timer.cpu_thread for f in floors])
+        DETAILS["alert_polls"]["floor"] = [f.timer.figures() for f in floors]
+        figure("alert poll client CPU / transport floor CPU", client_cpu / floor_cpu, "x",
+               note=f"the floor: the same {len(series.quiet_requests)} requests by bare aiohttp, "
+                    f"{floor_cpu:.2f}s CPU; pages as before are fetched but not decoded")
         figure("alert poll, bench process CPU (no emulator)",
                median([p.timer.cpu_process for p in steady]), "s")
         figure("alert poll, emulator CPU (its own process)",

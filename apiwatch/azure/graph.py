@@ -5,10 +5,13 @@ rest of the read, and the collection counters stay authoritative."""
 
 from __future__ import annotations
 
+import hashlib
+import json
 from collections.abc import Mapping, Sequence
 from typing import Any
 
 from ..model import EndpointInsight, normalize
+from .pages import Listing, RawPage, RawPages
 from .session import ArmSession
 from .wire import boolean, ci, props, timestamp
 
@@ -65,14 +68,24 @@ def parse_endpoint_row(row: Mapping[str, Any]) -> tuple[str, EndpointInsight] | 
     )
 
 
-async def query_endpoint_rows(
-    session: ArmSession, subscription_ids: Sequence[str]
-) -> list[Mapping[str, Any]]:
-    """Every endpoint row for the subscriptions, page after page (the wire JSON)."""
-    found: list[Mapping[str, Any]] = []
+def _page(body: Any) -> RawPage:
+    if not isinstance(body, Mapping):
+        return RawPage([], None)
+    rows, token = body.get("data"), body.get("$skipToken")
+    return RawPage(rows if isinstance(rows, list) else [],
+                   token if isinstance(token, str) and token else None)
+
+
+async def query_endpoint_rows(session: ArmSession, subscription_ids: Sequence[str],
+                              previous: Listing | None = None) -> RawPages:
+    """Every endpoint row for the subscriptions, page after page (the wire JSON). Pages are
+    POSTs to one URL, told apart by their body: a page is known by both."""
+    pages = RawPages(previous)
+    reader = pages.start(_page)
     url = session.url("/providers/Microsoft.ResourceGraph/resources", GRAPH_API_VERSION)
-    for start in range(0, len(subscription_ids), SUBSCRIPTION_BATCH):
-        batch = list(subscription_ids[start : start + SUBSCRIPTION_BATCH])
+    ordered = sorted(subscription_ids, key=str.lower)  # the same batches, however listed
+    for start in range(0, len(ordered), SUBSCRIPTION_BATCH):
+        batch = ordered[start : start + SUBSCRIPTION_BATCH]
         token: str | None = None
         seen: set[str] = set()
         for _ in range(MAX_PAGES):
@@ -80,12 +93,12 @@ async def query_endpoint_rows(
             if token:
                 options["$skipToken"] = token
             body = {"query": ENDPOINTS_QUERY, "subscriptions": batch, "options": options}
-            data, _, _ = await session.request_json("POST", url, body)
-            rows = data.get("data") if isinstance(data, Mapping) else None
-            found.extend(r for r in (rows if isinstance(rows, list) else ())
-                         if isinstance(r, Mapping))
-            token = data.get("$skipToken") if isinstance(data, Mapping) else None
+            answer = await session.request_bytes("POST", url, body)
+            asked = hashlib.blake2b(json.dumps(body, sort_keys=True).encode(), digest_size=16)
+            token = reader.page(f"{url}#{asked.hexdigest()}", answer.content).next_link
+            pages.pages += 1
             if not token or token in seen:
                 break
             seen.add(token)
-    return found
+    pages.finish()
+    return pages

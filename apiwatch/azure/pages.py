@@ -61,26 +61,30 @@ class Listing:
         return cls(tuple(marks)) if marks else None
 
 
-class _ListingReader:
-    """One read of a listing: digests pages as they come, decodes those that changed."""
+class ListingReader:
+    """One read of a listing: digests pages as they come, decodes those that changed. `shape`
+    takes a decoded page to its items and the link to the next (ARM's `value`/`nextLink` by
+    default; Resource Graph says `data`/`$skipToken`)."""
 
-    def __init__(self, previous: Listing | None) -> None:
+    def __init__(self, previous: Listing | None,
+                 shape: Callable[[Any], RawPage] | None = None) -> None:
         # Looked up by request: one listing may hold the pages of many (APIM's per-API lists).
         self._previous = {m.url: m for m in previous.pages} if previous else {}
+        self._shape = shape or _page_of
         self.marks: list[PageMark] = []
         self._bodies: list[bytes | list[Any]] = []  # kept bytes (same as before) or items
 
-    def page(self, url: str, body: bytes) -> _RawPage:
+    def page(self, url: str, body: bytes) -> RawPage:
         digest = hashlib.blake2b(body, digest_size=16).digest()
         known = self._previous.get(url)
         if known is not None and known.digest == digest:
             self.marks.append(known)
             self._bodies.append(body)
-            return _RawPage([], known.next_link)
-        page = _page_of(_decode(body))
+            return RawPage([], known.next_link)
+        page = self._shape(_decode(body))
         self.marks.append(PageMark(url, digest, page.next_link))
         self._bodies.append(page.value)
-        return _RawPage([], page.next_link)
+        return RawPage([], page.next_link)
 
     @property
     def unchanged(self) -> bool:
@@ -91,7 +95,7 @@ class _ListingReader:
     def items(self) -> list[Any]:
         out: list[Any] = []
         for body in self._bodies:
-            out.extend(_page_of(_decode(body)).value if isinstance(body, bytes) else body)
+            out.extend(self._shape(_decode(body)).value if isinstance(body, bytes) else body)
         self._bodies = []
         return out
 
@@ -103,12 +107,12 @@ def _decode(body: bytes) -> Any:
         raise DecodeError(f"a list page is not valid JSON ({exc})") from None
 
 
-def _page_of(body: Any) -> _RawPage:
+def _page_of(body: Any) -> RawPage:
     if not isinstance(body, Mapping):
-        return _RawPage([], None)
+        return RawPage([], None)
     values = body.get("value")
     link = body.get("nextLink")
-    return _RawPage(values if isinstance(values, list) else [],
+    return RawPage(values if isinstance(values, list) else [],
                     link if isinstance(link, str) and link else None)
 
 
@@ -129,7 +133,7 @@ class ListingDecodePolicy(ContentDecodePolicy):
 
 
 @dataclass(frozen=True, slots=True)
-class _RawPage:
+class RawPage:
     value: list[Any]
     next_link: str | None
 
@@ -145,7 +149,7 @@ class RawListDeserializer:
         if isinstance(target, str) and target.endswith(("List", "ListResult", "Collection")):
             context = getattr(data, "context", None)
             reader = context.get(LISTING_OPTION) if context is not None else None
-            if isinstance(reader, _ListingReader):
+            if isinstance(reader, ListingReader):
                 return reader.page(data.http_request.url, data.http_response.body())
             body = _json(data)
             if isinstance(body, Mapping):
@@ -186,16 +190,23 @@ class RawPages:
     problem: str | None = None
     listing: Listing | None = None
     unchanged: bool = False
-    _reader: _ListingReader | None = field(default=None, init=False, repr=False)
+    _reader: ListingReader | None = field(default=None, init=False, repr=False)
 
     def options(self) -> dict[str, Any]:
         """Keyword arguments for an SDK list call: they ask for the pages undecoded."""
-        self._reader = _ListingReader(self.previous)
-        return {LISTING_OPTION: self._reader}
+        return {LISTING_OPTION: self.start()}
+
+    def start(self, shape: Callable[[Any], RawPage] | None = None) -> ListingReader:
+        """The reader for pages fetched by hand (then `finish` when done)."""
+        self._reader = ListingReader(self.previous, shape)
+        return self._reader
 
     async def drain(self, pager: AsyncItemPaged[Any]) -> None:
         """Run the SDK pager to its end, stopping on a repeated nextLink."""
         await self._drain(pager)
+        self.finish()
+
+    def finish(self) -> None:
         reader = self._reader
         if reader is None:
             return

@@ -164,13 +164,18 @@ class ArmSession:
         self, method: str, url: str, body: Mapping[str, Any] | None = None
     ) -> tuple[Any, Mapping[str, str], int]:
         """Send through the raw ARM pipeline; raise HttpResponseError for an ARM error."""
-        extra = {} if body is None else {"json": body}
-        request = HttpRequest(method, url, **extra)
-        response = await self.raw.send_request(request)
-        if response.status_code >= 400:
-            raise HttpResponseError(response=response, error_format=ARMErrorFormat)
+        response = await self.request_bytes(method, url, body)
         try:
             data = json.loads(response.content) if response.content else None
         except ValueError:
             raise DecodeError("response is not valid JSON", response=response) from None
         return data, response.headers, response.status_code
+
+    async def request_bytes(self, method: str, url: str, body: Mapping[str, Any] | None = None
+                            ) -> Any:
+        """The answer undecoded (its `content` is bytes), or HttpResponseError for an ARM error."""
+        extra = {} if body is None else {"json": body}
+        response = await self.raw.send_request(HttpRequest(method, url, **extra))
+        if response.status_code >= 400:
+            raise HttpResponseError(response=response, error_format=ARMErrorFormat)
+        return response

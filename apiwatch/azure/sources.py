@@ -146,7 +146,7 @@ async def _listing(session: ArmSession, source: str, sub: str | None,
     if source == "metadata":
         return _got(await assessments.list_metadata(session, subs[0]))
     if source == "graph":
-        return _Got(await graph.query_endpoint_rows(session, subs), [])
+        return _got(await graph.query_endpoint_rows(session, subs, previous or Listing()))
     assert sub is not None
     if source == "apim":
         return await _apim(session, sub, previous or Listing())

@@ -104,3 +104,26 @@ async def test_apim_is_unchanged_only_when_every_operations_list_is(emulator, se
     assert changed.ok and not changed.unchanged
     assert changed.value == fresh.value and changed.raw == fresh.raw
     assert "Renamed by hand" in {e.display_name for e in changed.value.endpoints}
+
+
+async def test_resource_graph_pages_are_known_by_their_request_body(emulator, session):
+    subs = [s.subscription_id for s in emulator.tenant.subscriptions if s.readable]
+    first = await read_source(session, "graph", subscriptions_for_tenant=subs)
+    assert first.ok and first.value and first.listing.pages
+    again = await read_source(session, "graph", subscriptions_for_tenant=subs,
+                              previous=first.listing)
+    assert again.ok and again.unchanged and again.value is None
+    # other subscriptions asked: other pages, never taken for the ones held
+    fewer = await read_source(session, "graph", subscriptions_for_tenant=subs[:1],
+                              previous=first.listing)
+    assert fewer.ok and not fewer.unchanged
+
+    sub = next(s for s in emulator.tenant.subscriptions if s.readable and s.services)
+    op = next(o for svc in sub.services for a in svc.apis if a.onboarded for o in a.operations)
+    op.active = not op.active
+    emulator.invalidate()
+    changed = await read_source(session, "graph", subscriptions_for_tenant=subs,
+                                previous=first.listing)
+    fresh = await read_source(session, "graph", subscriptions_for_tenant=subs)
+    assert changed.ok and not changed.unchanged and changed.value == fresh.value
+    assert changed.value != first.value
