@@ -7,9 +7,10 @@ run.py, which first writes the large tenant's cache into a state directory as ap
 The console starts as a user starts it (live mode, not a test loader): it opens the cache from
 its state database in a worker thread, shows it, and polls the emulator. Measured: after the
 cached tenant is on the Overview; after Collections and a screen of every endpoint are open; and
-after the first live refresh has replaced every cached source (old and new data both pass through
-memory then). Then it sits idle on the Overview while the poller keeps reading a tenant where
-nothing changes: CPU, frames and terminal bytes over that span. Prints one JSON object."""
+after the first live refresh has read every cached source again (pages as cached are digested,
+not decoded; the others pass through memory beside the cached data). Then it sits idle on the
+Overview while the poller keeps reading a tenant where nothing changes: CPU, frames and terminal
+bytes over that span. Prints one JSON object."""
 
 from __future__ import annotations
 

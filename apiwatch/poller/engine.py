@@ -114,15 +114,24 @@ class Poller:
                 self._sync_jobs()
                 now = self._now()
                 for job in self.jobs.values():
-                    if not job.running and job.due <= now:
+                    if not job.running and job.due <= now and self._ready(job):
                         job.task = asyncio.create_task(self._run(job))
-                waits = [j.due - now for j in self.jobs.values() if not j.running]
+                # a job not ready yet is woken by the end of the jobs it waits for
+                waits = [j.due - now for j in self.jobs.values()
+                         if not j.running and self._ready(j)]
                 timeout = max(0.0, min(waits)) if waits else None
                 self._wake.clear()
                 with contextlib.suppress(asyncio.TimeoutError):
                     await asyncio.wait_for(self._wake.wait(), timeout)
         finally:
             await self.stop()
+
+    def _ready(self, job: Job) -> bool:
+        """Tenant-wide reads ask for the subscriptions known readable: they wait for every
+        subscription's first inventory read (a 403 there leaves it out; the same subscriptions
+        each time keep Resource Graph's pages comparable from one read to the next)."""
+        return job.kind != "tenant" or all(
+            j.runs > 0 for j in self.jobs.values() if j.kind == "inventory")
 
     def _now(self) -> float:
         return asyncio.get_running_loop().time()

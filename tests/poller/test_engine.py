@@ -69,3 +69,19 @@ async def test_retry_after_is_honoured(emu, running):
     job = running.poller.jobs[("alerts", sub)]
     await running.until(lambda: job.failures == 1)
     assert job.due - running.poller._now() > 1.5  # not the 0.05 s interval, not the 0.05 s backoff
+
+
+async def test_resource_graph_waits_for_every_first_inventory_read(emu, running):
+    """Graph is asked for the subscriptions known readable: never before every subscription's
+    inventory has been read once (a 403 there leaves that subscription out)."""
+    subs = [s.subscription_id for s in emu.tenant.subscriptions]
+    assert any(not s.readable for s in emu.tenant.subscriptions)
+    await running.until(lambda: running.poller.cycles.get("tenant", 0) >= 1)
+    log = emu.requests.records
+    first_graph = next(i for i, r in enumerate(log) if "resourcegraph" in r.path.lower())
+    for sub in subs:
+        asked = [i for i, r in enumerate(log)
+                 if r.path.lower().startswith(f"/subscriptions/{sub}/providers/microsoft.security/apicollections")]
+        assert asked and asked[0] < first_graph, sub
+    graph = running.poller.store.states[("graph", None)]
+    assert graph.value and graph.error is None
