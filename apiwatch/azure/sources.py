@@ -10,6 +10,8 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any
 
+from azure.core.exceptions import DecodeError
+
 from ..model import SourceFailure
 from . import alerts, apim, assessments, automation, collections, graph, subscriptions
 from .errors import describe
@@ -125,7 +127,8 @@ def parse_source(source: str, sub: str | None, raw: Any) -> tuple[Any, list[Sour
 
 @dataclass(frozen=True, slots=True)
 class _Got:
-    raw: Any  # None when unchanged
+    raw: Any  # None when unchanged; RawPages (alone, or a list of them) stand for items not
+    # decoded yet
     problems: list[str]
     listing: Listing | None = None  # sources read through SDK listings
     unchanged: bool = False
@@ -134,7 +137,7 @@ class _Got:
 def _got(pages: RawPages) -> _Got:
     if pages.unchanged:
         return _Got(None, [], pages.listing, True)
-    return _Got(list(pages.items), [pages.problem] if pages.problem else [], pages.listing)
+    return _Got(pages, [pages.problem] if pages.problem else [], pages.listing)
 
 
 async def _listing(session: ArmSession, source: str, sub: str | None,
@@ -187,10 +190,7 @@ async def _apim(session: ArmSession, sub: str, previous: Listing) -> _Got:
     listing = Listing(tuple(m for p in every for m in (p.listing.pages if p.listing else ())))
     if not problems and all(p.unchanged for p in every):
         return _Got(None, [], listing, True)
-    for pages in op_pages:
-        pages.decode_kept()
-    raw = {"services": list(services_pages.items), "apis": api_items,
-           "operations": [i for p in op_pages for i in p.items]}
+    raw = {"services": list(services_pages.items), "apis": api_items, "operations": op_pages}
     return _Got(raw, problems, listing)
 
 
@@ -201,6 +201,33 @@ async def _all(coros: Any) -> list[Any]:
         if isinstance(result, BaseException):
             raise result
     return list(results)
+
+
+def _pending(raw: Any) -> bool:
+    """Whether the wire JSON still has listings kept as bytes."""
+    if isinstance(raw, RawPages):
+        return True
+    if isinstance(raw, Mapping):
+        return any(_pending(v) for v in raw.values())
+    return isinstance(raw, list) and any(isinstance(v, RawPages) for v in raw)
+
+
+def _decoded(raw: Any) -> Any:
+    """The wire JSON with every listing kept as bytes decoded (a list of listings: one list)."""
+    if isinstance(raw, RawPages):
+        return list(raw.materialize())
+    if isinstance(raw, Mapping):
+        return {k: _decoded(v) for k, v in raw.items()}
+    if isinstance(raw, list) and any(isinstance(v, RawPages) for v in raw):
+        return [i for v in raw for i in (v.materialize() if isinstance(v, RawPages) else [v])]
+    return raw
+
+
+def _decode_and_parse(source: str, sub: str | None, raw: Any
+                      ) -> tuple[Any, Any, list[SourceFailure]]:
+    raw = _decoded(raw)
+    value, warnings = parse_source(source, sub, raw)
+    return raw, value, warnings
 
 
 async def read_source(session: ArmSession, source: str, sub: str | None = None, *,
@@ -221,12 +248,17 @@ async def read_source(session: ArmSession, source: str, sub: str | None = None, 
         return SourceRead(source, sub, True, listing=got.listing, unchanged=True)
     raw, problems, listing = got.raw, got.problems, got.listing
     try:
-        if _size(raw) > THREAD_PARSE_ITEMS:
-            # Hundreds of items or more: parse off the event loop, so the console keeps drawing.
-            value, warnings = await asyncio.get_running_loop().run_in_executor(
-                _PARSER, parse_source, source, sub, raw)
+        if _pending(raw) or _size(raw) > THREAD_PARSE_ITEMS:
+            # Pages to decode, or hundreds of items: off the event loop, so the console keeps
+            # drawing.
+            raw, value, warnings = await asyncio.get_running_loop().run_in_executor(
+                _PARSER, _decode_and_parse, source, sub, raw)
         else:
-            value, warnings = parse_source(source, sub, raw)
+            raw, value, warnings = _decode_and_parse(source, sub, raw)
+    except DecodeError as exc:  # a page that is not JSON: as a listing that failed
+        problem = describe(exc)
+        failure = SourceFailure(source, sub, problem.message, problem.status, problem.code)
+        return SourceRead(source, sub, False, failure=failure)
     except Exception as exc:  # a parser bug must cost this source, not the poll
         failure = SourceFailure(source, sub, f"could not read the answer: {describe(exc).message}",
                                 code="Parse")
