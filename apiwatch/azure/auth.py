@@ -6,8 +6,11 @@ token comes back from the credential's own cache and fails again: that is shown,
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import urlsplit
 
+from azure.core.exceptions import ServiceRequestError
 from azure.core.pipeline import PipelineRequest, PipelineResponse
+from azure.core.pipeline.policies import SansIOHTTPPolicy
 from azure.core.pipeline.policies._utils import get_challenge_parameter
 from azure.mgmt.core.policies import AsyncARMChallengeAuthenticationPolicy
 
@@ -29,3 +32,22 @@ class RenewingAuthPolicy(AsyncARMChallengeAuthenticationPolicy):
             await self.authorize_request(request, *self._renew_scopes)
             return True
         return False
+
+
+class ForeignHostError(ServiceRequestError):
+    pass
+
+
+class ArmHostOnlyPolicy(SansIOHTTPPolicy[Any, Any]):
+    """Sits before the token policy: a request for any host but ARM's is refused, so a nextLink,
+    an operation URL or a redirect pointing elsewhere can never carry the bearer token there."""
+
+    def __init__(self, endpoint: str) -> None:
+        self._host = urlsplit(endpoint).netloc.lower()
+
+    def on_request(self, request: PipelineRequest[Any]) -> None:
+        host = urlsplit(request.http_request.url).netloc.lower()
+        if host != self._host:
+            raise ForeignHostError(
+                f"refused to send the Azure token to {host or 'an unnamed host'}: a link in "
+                f"Azure's answer pointed away from {self._host}")

@@ -17,6 +17,7 @@ import json
 import re
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -35,12 +36,17 @@ class PageMark:
     next_link: str | None
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class Listing:
     """What each page of one listing's last read looked like: its request, a digest of its
     bytes and the link it gave to the next page."""
 
     pages: tuple[PageMark, ...] = ()
+
+    @cached_property
+    def by_url(self) -> dict[str, PageMark]:
+        """Once per listing: APIM's one listing is looked up by each of its many lists."""
+        return {m.url: m for m in self.pages}
 
     def to_json(self) -> list[list[str | None]]:
         return [[m.url, m.digest.hex(), m.next_link] for m in self.pages]
@@ -71,7 +77,7 @@ class _Unread:
     next_link: str | None
 
 
-class NextLinkMisread(DecodeError):
+class NextLinkMisread(ValueError):
     pass
 
 
@@ -87,7 +93,7 @@ class ListingReader:
     def __init__(self, previous: Listing | None,
                  shape: Callable[[Any], RawPage] | None = None, decode_now: bool = False) -> None:
         # Looked up by request: one listing may hold the pages of many (APIM's per-API lists).
-        self._previous = {m.url: m for m in previous.pages} if previous else {}
+        self._previous = previous.by_url if previous else {}
         self._shape = shape or _page_of
         self._decode_now = decode_now or shape is not None
         self.marks: list[PageMark] = []
@@ -280,8 +286,9 @@ class RawPages:
         if reader is None:
             return
         self.listing = Listing(tuple(reader.marks))
-        # A listing cut short is never "unchanged": its held value may have more.
-        self.unchanged = self.problem is None and reader.unchanged
+        # Exactly the previous read's pages, every one of them (a listing cut short, or one
+        # that now covers fewer pages, is not), as bytes the same as before.
+        self.unchanged = self.problem is None and self.listing == self.previous
         if self.need_items:
             self.materialize()
 

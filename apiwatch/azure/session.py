@@ -25,7 +25,7 @@ from azure.mgmt.security.aio import SecurityCenter
 
 from .. import __version__
 from ..config import AzureSettings
-from .auth import RenewingAuthPolicy
+from .auth import ArmHostOnlyPolicy, RenewingAuthPolicy
 from .credentials import make_credential
 from .pages import ListingDecodePolicy
 
@@ -106,8 +106,9 @@ class ArmSession:
         )
 
     def _policies(self) -> list[Any]:
-        """The SDKs' own ARM pipeline, in their order, with two of ours: list pages decoded
-        only when their bytes changed, and a token renewed before it expires."""
+        """The SDKs' own ARM pipeline, in their order, with three of ours: list pages decoded
+        only when their bytes changed, requests to any host but ARM's refused before the token
+        is added, and a token renewed before it expires."""
         s = self.settings
         return [
             policies.RequestIdPolicy(),
@@ -118,6 +119,7 @@ class ArmSession:
             AsyncARMAutoResourceProviderRegistrationPolicy(),
             policies.AsyncRedirectPolicy(),
             policies.AsyncRetryPolicy(retry_total=s.retries, retry_backoff_max=30),
+            ArmHostOnlyPolicy(self.endpoint),
             RenewingAuthPolicy(self._credential, s.scope),
             policies.CustomHookPolicy(),
             policies.NetworkTraceLoggingPolicy(),

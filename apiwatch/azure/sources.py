@@ -15,7 +15,7 @@ from azure.core.exceptions import DecodeError
 from ..model import SourceFailure
 from . import alerts, apim, assessments, automation, collections, graph, subscriptions
 from .errors import describe
-from .pages import Listing, RawPages
+from .pages import Listing, NextLinkMisread, RawPages
 from .session import ArmSession
 from .wire import BadItem
 
@@ -188,7 +188,7 @@ async def _apim(session: ArmSession, sub: str, previous: Listing) -> _Got:
                           for a in apis)
     every = [services_pages, *api_pages, *op_pages]
     listing = Listing(tuple(m for p in every for m in (p.listing.pages if p.listing else ())))
-    if not problems and all(p.unchanged for p in every):
+    if not problems and listing == previous:
         return _Got(None, [], listing, True)
     raw = {"services": list(services_pages.items), "apis": api_items, "operations": op_pages}
     return _Got(raw, problems, listing)
@@ -259,6 +259,9 @@ async def read_source(session: ArmSession, source: str, sub: str | None = None, 
         problem = describe(exc)
         failure = SourceFailure(source, sub, problem.message, problem.status, problem.code)
         return SourceRead(source, sub, False, failure=failure)
+    except NextLinkMisread as exc:
+        return SourceRead(source, sub, False,
+                          failure=SourceFailure(source, sub, str(exc), code="Paging"))
     except Exception as exc:  # a parser bug must cost this source, not the poll
         failure = SourceFailure(source, sub, f"could not read the answer: {describe(exc).message}",
                                 code="Parse")

@@ -106,20 +106,15 @@ class StateDB:
             )
 
     def touch_source(self, profile: str, source: str, subscription: str | None,
-                     fetched_at: datetime, listing: Any = None) -> None:
-        """The cached JSON was read again and means the same: its time moves, and the pages it
-        now comes as (bytes may differ where the meaning does not)."""
-        key = (profile, source, (subscription or "").lower())
+                     fetched_at: datetime) -> None:
+        """The cached JSON was read again unchanged: only its time moves (its listing is
+        written only with it, in save_source, so the two always describe the same read)."""
         with self._lock:
-            if listing is None:
-                self._db.execute(
-                    "UPDATE source_cache SET fetched_at = ? WHERE profile = ? AND source = ?"
-                    " AND subscription = ?", (fetched_at.isoformat(), *key))
-            else:
-                self._db.execute(
-                    "UPDATE source_cache SET fetched_at = ?, listing = ? WHERE profile = ?"
-                    " AND source = ? AND subscription = ?",
-                    (fetched_at.isoformat(), json.dumps(listing, separators=(",", ":")), *key))
+            self._db.execute(
+                "UPDATE source_cache SET fetched_at = ? WHERE profile = ? AND source = ?"
+                " AND subscription = ?",
+                (fetched_at.isoformat(), profile, source, (subscription or "").lower()),
+            )
 
     def cached_sources(self, profile: str) -> Iterator[CachedSource]:
         """One source at a time: a large tenant's cache is hundreds of MB of JSON, and holding

@@ -118,31 +118,38 @@ class LiveFeed:
         fetched = state.fetched_at if state else None
         if state is None or fetched is None or self.db is None:
             return
+        if read.unchanged and state.listing != read.listing:
+            return  # the store did not take it (see LiveStore.apply): nothing to cache
         # The same data read again (most polls): the cached JSON stands, only its time moves.
-        unchanged = self._written.get(key) == state.changes
-        if read.unchanged and not unchanged:
+        same = self._written.get(key) == state.changes
+        if read.unchanged and not same:
             # Not decoded, so no JSON to write, and the cache lacks it (a write failed): the
             # next read of this source is a full one, and writes it.
             self.store.forget_listing(read.source, read.subscription_id)
             return
+        # Pages whose bytes changed though their meaning did not are written anyway: the cache's
+        # listing must describe the JSON beside it, or a restart would take stale JSON for new.
+        touch = read.unchanged or (same and read.listing is None)
         self._written[key] = state.changes
+        changes = state.changes
 
         source, sub = read.source, read.subscription_id
         # Only a changed source's wire JSON is kept until written: a refresh of a large tenant
         # would otherwise hold every page it read while the writes queue.
-        raw = None if unchanged else read.raw
-        listing = read.listing.to_json() if read.listing is not None else None
+        raw = None if touch else read.raw
+        listing = read.listing.to_json() if read.listing is not None and not touch else None
 
         async def write() -> None:
             if previous is not None:
                 await asyncio.gather(previous, return_exceptions=True)
+            if raw is None and self._written.get(key) != changes:
+                return  # the write before failed: the cached JSON is not this data's to touch
             try:
                 db = self.db
                 if db is None:
                     return
                 if raw is None:
-                    await asyncio.to_thread(db.touch_source, self.profile, source, sub, fetched,
-                                            listing)
+                    await asyncio.to_thread(db.touch_source, self.profile, source, sub, fetched)
                 else:
                     await asyncio.to_thread(db.save_source, self.profile, source, sub, fetched,
                                             raw, listing)

@@ -127,3 +127,18 @@ async def test_resource_graph_pages_are_known_by_their_request_body(emulator, se
     fresh = await read_source(session, "graph", subscriptions_for_tenant=subs)
     assert changed.ok and not changed.unchanged and changed.value == fresh.value
     assert changed.value != first.value
+
+
+async def test_a_read_covering_fewer_of_the_held_pages_is_not_unchanged(emulator, session,
+                                                                        monkeypatch):
+    from apiwatch.azure import graph
+
+    monkeypatch.setattr(graph, "SUBSCRIPTION_BATCH", 1)  # one query, one page, a subscription
+    subs = [s.subscription_id for s in emulator.tenant.subscriptions if s.readable]
+    first = await read_source(session, "graph", subscriptions_for_tenant=subs)
+    # the last subscription gone (unreadable now): every page left is byte for byte as before
+    fewer = await read_source(session, "graph", subscriptions_for_tenant=sorted(subs)[:-1],
+                              previous=first.listing)
+    fresh = await read_source(session, "graph", subscriptions_for_tenant=sorted(subs)[:-1])
+    assert fewer.ok and not fewer.unchanged
+    assert fewer.value == fresh.value and len(fewer.value) < len(first.value)

@@ -36,7 +36,7 @@ def test_a_link_at_the_tail_is_read_without_decoding(body, expected):
     page([{"id": "a", "properties": {"nextLink": NEXT}}]),
     # nextLink first, value after: not at the tail, so decoded to know
     json.dumps({"nextLink": NEXT, "value": []}).encode(),
-    # another host: decoded, never followed on a reading of the tail
+    # another host: decoded, never followed on a reading of the tail (nor at all: see below)
     page([], "https://elsewhere.example/steal"),
     # cut short
     page([{"id": "a"}], NEXT)[:-5],
@@ -72,3 +72,21 @@ def test_a_page_that_is_not_json_fails_when_decoded_though_its_tail_looked_right
     assert reader.page(URL, bad).next_link == NEXT  # paging went on from the tail
     with pytest.raises(DecodeError):
         reader.items()
+
+
+def test_the_token_policy_is_never_reached_for_another_host():
+    from azure.core.pipeline import PipelineContext, PipelineRequest
+    from azure.core.rest import HttpRequest
+
+    from apiwatch.azure.auth import ArmHostOnlyPolicy, ForeignHostError, RenewingAuthPolicy
+    from apiwatch.azure.session import ArmSession
+    from apiwatch.config import Config
+
+    policy = ArmHostOnlyPolicy("https://management.azure.com")
+    policy.on_request(PipelineRequest(HttpRequest("GET", NEXT), PipelineContext(None)))
+    with pytest.raises(ForeignHostError, match=r"elsewhere\.example"):
+        policy.on_request(PipelineRequest(HttpRequest("GET", "https://elsewhere.example/steal"),
+                                          PipelineContext(None)))
+    # in every client's pipeline, before the policy that adds the token
+    chain = [type(p) for p in ArmSession(Config().azure, credential=object())._policies()]
+    assert chain.index(ArmHostOnlyPolicy) < chain.index(RenewingAuthPolicy)
