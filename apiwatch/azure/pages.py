@@ -14,12 +14,10 @@ from __future__ import annotations
 
 import hashlib
 import json
-import re
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any
-from urllib.parse import urlsplit
 
 from azure.core.async_paging import AsyncItemPaged
 from azure.core.exceptions import DecodeError
@@ -69,36 +67,20 @@ class Listing:
         return cls(tuple(marks)) if marks else None
 
 
-@dataclass(frozen=True, slots=True)
-class _Unread:
-    """A changed page not decoded yet, and the nextLink read off its tail (checked on decoding)."""
-
-    body: bytes
-    next_link: str | None
-
-
-class NextLinkMisread(ValueError):
-    pass
-
-
 class ListingReader:
-    """One read of a listing: digests pages as they come and keeps them as bytes; `items()`
-    decodes them later, in the parse thread (decoding is most of a refresh's CPU, and on the
-    event loop it is what the console would stall on). The next page's link is read off the
-    page's tail, or from the previous read when the bytes are the same; a page whose tail is
-    not plainly `"nextLink": ...}` is decoded at once. `shape` takes a decoded page to its
+    """One read of a listing: digests pages as they come; a page with the same bytes as the
+    previous read's is kept as bytes (its next link known from then), a changed one is decoded
+    at once (its next link is needed for the next request). `shape` takes a decoded page to its
     items and next link (ARM's `value`/`nextLink` by default; Resource Graph says
-    `data`/`$skipToken`, and is decoded at once: `decode_now`)."""
+    `data`/`$skipToken`)."""
 
     def __init__(self, previous: Listing | None,
-                 shape: Callable[[Any], RawPage] | None = None, decode_now: bool = False) -> None:
+                 shape: Callable[[Any], RawPage] | None = None) -> None:
         # Looked up by request: one listing may hold the pages of many (APIM's per-API lists).
         self._previous = previous.by_url if previous else {}
         self._shape = shape or _page_of
-        self._decode_now = decode_now or shape is not None
         self.marks: list[PageMark] = []
-        # bytes: the same as before; _Unread: changed, not decoded yet; list: decoded items
-        self._bodies: list[bytes | _Unread | list[Any]] = []
+        self._bodies: list[bytes | list[Any]] = []  # kept bytes (same as before) or items
 
     def page(self, url: str, body: bytes) -> RawPage:
         digest = hashlib.sha256(body).digest()[:16]
@@ -107,70 +89,17 @@ class ListingReader:
             self.marks.append(known)
             self._bodies.append(body)
             return RawPage([], known.next_link)
-        link = _UNSURE if self._decode_now else _tail_link(body, url)
-        if link is _UNSURE:
-            page = self._shape(_decode(body))
-            self.marks.append(PageMark(url, digest, page.next_link))
-            self._bodies.append(page.value)
-            return RawPage([], page.next_link)
-        assert not isinstance(link, _Unsure)
-        self.marks.append(PageMark(url, digest, link))
-        self._bodies.append(_Unread(body, link))
-        return RawPage([], link)
-
-    @property
-    def unchanged(self) -> bool:
-        # Every page as before, each followed by the link it gave before: the same chain, to
-        # the same last page (a page that lost its nextLink has other bytes).
-        return bool(self.marks) and all(isinstance(b, bytes) for b in self._bodies)
+        page = self._shape(_decode(body))
+        self.marks.append(PageMark(url, digest, page.next_link))
+        self._bodies.append(page.value)
+        return RawPage([], page.next_link)
 
     def items(self) -> list[Any]:
         out: list[Any] = []
         for body in self._bodies:
-            if isinstance(body, bytes):
-                out.extend(self._shape(_decode(body)).value)
-            elif isinstance(body, _Unread):
-                page = self._shape(_decode(body.body))
-                if page.next_link != body.next_link:  # never page on a guess
-                    raise NextLinkMisread("a list page's nextLink was misread; listing dropped")
-                out.extend(page.value)
-            else:
-                out.extend(body)
+            out.extend(self._shape(_decode(body)).value if isinstance(body, bytes) else body)
         self._bodies = []
         return out
-
-
-class _Unsure:
-    pass
-
-
-_UNSURE = _Unsure()
-_LINK_KEY = b'"nextLink"'
-_TAIL = re.compile(rb'"nextLink"\s*:\s*(null|"(?:[^"\\]|\\.)*")\s*}\s*\Z')
-
-
-def _tail_link(body: bytes, url: str) -> str | _Unsure | None:
-    """The nextLink of an ARM list page read off its end, where ARM writes it, without decoding
-    the page: None when the page names no nextLink at all. _UNSURE when it is anywhere but
-    plainly at the end, or points at another host: then the page is decoded to know."""
-    at = body.rfind(_LINK_KEY)
-    if at < 0:
-        return None
-    found = _TAIL.match(body, at)
-    i = at - 1
-    while i >= 0 and body[i] in b" \t\r\n":
-        i -= 1
-    if found is None or i < 0 or body[i] not in b",{":
-        return _UNSURE
-    try:
-        link = json.loads(found.group(1))
-    except ValueError:
-        return _UNSURE
-    if link is None or link == "":
-        return None
-    if not isinstance(link, str) or urlsplit(link).netloc.lower() != urlsplit(url).netloc.lower():
-        return _UNSURE
-    return link
 
 
 def _decode(body: bytes) -> Any:
@@ -253,10 +182,10 @@ def raw_operations(operations: Any) -> Any:
 @dataclass
 class RawPages:
     """The `value` items of every page of one listing. A listing read through a reader (the SDK
-    lists asked with `options()`) keeps its pages as bytes: `materialize()` decodes them (in the
-    parse thread), unless `need_items` asks for the items at once. Given the previous read's
-    `Listing`, `unchanged` says every page was byte for byte as before: the caller holds what
-    they mean, and nothing need be decoded."""
+    lists asked with `options()`) keeps the pages that are as before as bytes: `materialize()`
+    decodes them (in the parse thread) when the source changed elsewhere, and `need_items` asks
+    for every item at once. Given the previous read's `Listing`, `unchanged` says every page was
+    byte for byte as before: the caller holds what they mean, and nothing need be decoded."""
 
     previous: Listing | None = None
     need_items: bool = False  # decode even an unchanged listing (its items name the next lists)

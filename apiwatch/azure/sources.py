@@ -15,7 +15,7 @@ from azure.core.exceptions import DecodeError
 from ..model import SourceFailure
 from . import alerts, apim, assessments, automation, collections, graph, subscriptions
 from .errors import describe
-from .pages import Listing, NextLinkMisread, RawPages
+from .pages import Listing, RawPages
 from .session import ArmSession
 from .wire import BadItem
 
@@ -259,9 +259,6 @@ async def read_source(session: ArmSession, source: str, sub: str | None = None, 
         problem = describe(exc)
         failure = SourceFailure(source, sub, problem.message, problem.status, problem.code)
         return SourceRead(source, sub, False, failure=failure)
-    except NextLinkMisread as exc:
-        return SourceRead(source, sub, False,
-                          failure=SourceFailure(source, sub, str(exc), code="Paging"))
     except Exception as exc:  # a parser bug must cost this source, not the poll
         failure = SourceFailure(source, sub, f"could not read the answer: {describe(exc).message}",
                                 code="Parse")
