@@ -5,13 +5,12 @@ rest of the read, and the collection counters stay authoritative."""
 
 from __future__ import annotations
 
-import hashlib
 import json
 from collections.abc import Mapping, Sequence
 from typing import Any
 
 from ..model import EndpointInsight, normalize
-from .pages import Listing, RawPage, RawPages
+from .pages import Listing, RawPage, RawPages, digest_of
 from .session import ArmSession
 from .wire import boolean, ci, props, timestamp
 
@@ -94,8 +93,8 @@ async def query_endpoint_rows(session: ArmSession, subscription_ids: Sequence[st
                 options["$skipToken"] = token
             body = {"query": ENDPOINTS_QUERY, "subscriptions": batch, "options": options}
             answer = await session.request_bytes("POST", url, body)
-            asked = hashlib.blake2b(json.dumps(body, sort_keys=True).encode(), digest_size=16)
-            token = reader.page(f"{url}#{asked.hexdigest()}", answer.content).next_link
+            asked = digest_of(json.dumps(body, sort_keys=True).encode()).hex()
+            token = reader.page(f"{url}#{asked}", answer.content).next_link
             pages.pages += 1
             if not token or token in seen:
                 break

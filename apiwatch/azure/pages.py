@@ -83,7 +83,7 @@ class ListingReader:
         self._bodies: list[bytes | list[Any]] = []  # kept bytes (same as before) or items
 
     def page(self, url: str, body: bytes) -> RawPage:
-        digest = hashlib.sha256(body).digest()[:16]
+        digest = digest_of(body)
         known = self._previous.get(url)
         if known is not None and known.digest == digest:
             self.marks.append(known)
@@ -94,12 +94,21 @@ class ListingReader:
         self._bodies.append(page.value)
         return RawPage([], page.next_link)
 
+    @property
+    def kept(self) -> bool:
+        """Some pages are kept as bytes (the same as before while others changed)."""
+        return any(isinstance(b, bytes) for b in self._bodies)
+
     def items(self) -> list[Any]:
         out: list[Any] = []
         for body in self._bodies:
             out.extend(self._shape(_decode(body)).value if isinstance(body, bytes) else body)
         self._bodies = []
         return out
+
+
+def digest_of(data: bytes) -> bytes:
+    return hashlib.sha256(data).digest()[:16]
 
 
 def _decode(body: bytes) -> Any:
@@ -220,6 +229,10 @@ class RawPages:
         self.unchanged = self.problem is None and self.listing == self.previous
         if self.need_items:
             self.materialize()
+
+    @property
+    def kept(self) -> bool:
+        return self._reader is not None and self._reader.kept
 
     def materialize(self) -> list[Mapping[str, Any]]:
         """Every item, decoding the pages kept as bytes (once; safe in a worker thread once the

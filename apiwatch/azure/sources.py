@@ -127,8 +127,9 @@ def parse_source(source: str, sub: str | None, raw: Any) -> tuple[Any, list[Sour
 
 @dataclass(frozen=True, slots=True)
 class _Got:
-    raw: Any  # None when unchanged; RawPages (alone, or a list of them) stand for items not
-    # decoded yet
+    # None when unchanged; a RawPages (alone, or a list of them) holding pages kept as bytes
+    # stands for its items, decoded with the parse
+    raw: Any
     problems: list[str]
     listing: Listing | None = None  # sources read through SDK listings
     unchanged: bool = False
@@ -137,7 +138,8 @@ class _Got:
 def _got(pages: RawPages) -> _Got:
     if pages.unchanged:
         return _Got(None, [], pages.listing, True)
-    return _Got(pages, [pages.problem] if pages.problem else [], pages.listing)
+    raw = pages if pages.kept else list(pages.items)
+    return _Got(raw, [pages.problem] if pages.problem else [], pages.listing)
 
 
 async def _listing(session: ArmSession, source: str, sub: str | None,
@@ -149,10 +151,10 @@ async def _listing(session: ArmSession, source: str, sub: str | None,
     if source == "metadata":
         return _got(await assessments.list_metadata(session, subs[0]))
     if source == "graph":
-        return _got(await graph.query_endpoint_rows(session, subs, previous or Listing()))
+        return _got(await graph.query_endpoint_rows(session, subs, previous))
     assert sub is not None
     if source == "apim":
-        return await _apim(session, sub, previous or Listing())
+        return await _apim(session, sub, previous)
     if source == "logic-apps":
         return _got(await automation.list_workflows(session, sub))
     lister = {
@@ -161,10 +163,10 @@ async def _listing(session: ArmSession, source: str, sub: str | None,
         "alerts": alerts.list_alerts,
         "automations": automation.list_automations,
     }[source]
-    return _got(await lister(session, sub, previous or Listing()))
+    return _got(await lister(session, sub, previous))
 
 
-async def _apim(session: ArmSession, sub: str, previous: Listing) -> _Got:
+async def _apim(session: ArmSession, sub: str, previous: Listing | None) -> _Got:
     """Services, then every service's APIs, then every API's operations, a few at a time. One
     listing holds the pages of them all; unchanged means every one of them was."""
     limit = asyncio.Semaphore(APIM_REQUESTS_PER_SUBSCRIPTION)
@@ -190,7 +192,9 @@ async def _apim(session: ArmSession, sub: str, previous: Listing) -> _Got:
     listing = Listing(tuple(m for p in every for m in (p.listing.pages if p.listing else ())))
     if not problems and listing == previous:
         return _Got(None, [], listing, True)
-    raw = {"services": list(services_pages.items), "apis": api_items, "operations": op_pages}
+    operations = (op_pages if any(p.kept for p in op_pages)
+                  else [i for p in op_pages for i in p.items])
+    raw = {"services": list(services_pages.items), "apis": api_items, "operations": operations}
     return _Got(raw, problems, listing)
 
 
@@ -204,7 +208,7 @@ async def _all(coros: Any) -> list[Any]:
 
 
 def _pending(raw: Any) -> bool:
-    """Whether the wire JSON still has listings kept as bytes."""
+    """Whether the wire JSON still has pages kept as bytes (then it is decoded with the parse)."""
     if isinstance(raw, RawPages):
         return True
     if isinstance(raw, Mapping):
@@ -230,6 +234,12 @@ def _decode_and_parse(source: str, sub: str | None, raw: Any
     return raw, value, warnings
 
 
+def _failed(source: str, sub: str | None, exc: Exception) -> SourceRead:
+    problem = describe(exc)
+    failure = SourceFailure(source, sub, problem.message, problem.status, problem.code)
+    return SourceRead(source, sub, False, failure=failure, retry_after=problem.retry_after)
+
+
 async def read_source(session: ArmSession, source: str, sub: str | None = None, *,
                       subscriptions_for_tenant: Sequence[str] = (),
                       previous: Listing | None = None) -> SourceRead:
@@ -241,9 +251,7 @@ async def read_source(session: ArmSession, source: str, sub: str | None = None, 
     except asyncio.CancelledError:
         raise
     except Exception as exc:
-        problem = describe(exc)
-        failure = SourceFailure(source, sub, problem.message, problem.status, problem.code)
-        return SourceRead(source, sub, False, failure=failure, retry_after=problem.retry_after)
+        return _failed(source, sub, exc)
     if got.unchanged and previous is not None:
         return SourceRead(source, sub, True, listing=got.listing, unchanged=True)
     raw, problems, listing = got.raw, got.problems, got.listing
@@ -255,10 +263,8 @@ async def read_source(session: ArmSession, source: str, sub: str | None = None, 
                 _PARSER, _decode_and_parse, source, sub, raw)
         else:
             raw, value, warnings = _decode_and_parse(source, sub, raw)
-    except DecodeError as exc:  # a page that is not JSON: as a listing that failed
-        problem = describe(exc)
-        failure = SourceFailure(source, sub, problem.message, problem.status, problem.code)
-        return SourceRead(source, sub, False, failure=failure)
+    except DecodeError as exc:  # a kept page that is not JSON: as a listing that failed
+        return _failed(source, sub, exc)
     except Exception as exc:  # a parser bug must cost this source, not the poll
         failure = SourceFailure(source, sub, f"could not read the answer: {describe(exc).message}",
                                 code="Parse")

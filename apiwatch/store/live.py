@@ -73,8 +73,12 @@ class LiveStore:
         self._flat: dict[str, tuple[tuple[Any, ...], tuple[Any, ...]]] = {}
 
     # -- updates ----------------------------------------------------------------------------
+    @staticmethod
+    def _key(source: str, sub: str | None) -> Key:
+        return (source, sub.lower() if sub else None)
+
     def _state(self, source: str, sub: str | None) -> SourceState:
-        key = (source, sub.lower() if sub else None)
+        key = self._key(source, sub)
         state = self.states.get(key)
         if state is None:
             state = self.states[key] = SourceState(source, sub)
@@ -91,9 +95,8 @@ class LiveStore:
             # The wire JSON is not kept: the cache writer has it, memory should not. A read
             # equal to what is held keeps the held objects: every snapshot and screen built on
             # them stays valid, and a quiet tenant costs no rebuilds (most polls change nothing).
-            if read.unchanged:
-                pass  # the same pages as the held value's, not even decoded
-            else:
+            # (an unchanged read is the held value's very pages, not even decoded)
+            if not read.unchanged:
                 if state.value is None or state.value != read.value:
                     state.value = read.value
                     state.changes += 1
@@ -122,11 +125,11 @@ class LiveStore:
 
     def listing(self, source: str, sub: str | None) -> Listing | None:
         """The pages of the held value's read: given to the next read, to skip what is the same."""
-        state = self.states.get((source, sub.lower() if sub else None))
+        state = self.states.get(self._key(source, sub))
         return state.listing if state is not None and state.value is not None else None
 
     def forget_listing(self, source: str, sub: str | None) -> None:
-        state = self.states.get((source, sub.lower() if sub else None))
+        state = self.states.get(self._key(source, sub))
         if state is not None:
             state.listing = None
 
