@@ -138,7 +138,7 @@ class _Got:
 def _got(pages: RawPages) -> _Got:
     if pages.unchanged:
         return _Got(None, [], pages.listing, True)
-    raw = pages if pages.kept else list(pages.items)
+    raw = pages if pages.kept else list(pages.materialize())  # nothing left to decode
     return _Got(raw, [pages.problem] if pages.problem else [], pages.listing)
 
 
@@ -193,7 +193,7 @@ async def _apim(session: ArmSession, sub: str, previous: Listing | None) -> _Got
     if not problems and listing == previous:
         return _Got(None, [], listing, True)
     operations = (op_pages if any(p.kept for p in op_pages)
-                  else [i for p in op_pages for i in p.items])
+                  else [i for p in op_pages for i in p.materialize()])
     raw = {"services": list(services_pages.items), "apis": api_items, "operations": operations}
     return _Got(raw, problems, listing)
 
