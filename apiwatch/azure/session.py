@@ -8,6 +8,7 @@ import logging
 import ssl
 from collections.abc import Mapping
 from typing import Any
+from urllib.parse import urlsplit
 
 import aiohttp
 from azure.core.exceptions import DecodeError, HttpResponseError
@@ -28,6 +29,7 @@ from ..config import AzureSettings
 from .auth import ArmHostOnlyPolicy, RenewingAuthPolicy
 from .credentials import make_credential
 from .pages import ListingDecodePolicy
+from .proxies import EnvProxies
 
 USER_AGENT = f"apiwatch/{__version__}"
 
@@ -48,6 +50,7 @@ class ArmSession:
         self._security: dict[str, SecurityCenter] = {}
         self._apim: dict[str, ApiManagementClient] = {}
         self._raw: AsyncARMPipelineClient | None = None
+        self.proxies = EnvProxies()
 
     async def __aenter__(self) -> ArmSession:
         if self._credential is None:
@@ -60,7 +63,9 @@ class ArmSession:
         connector = aiohttp.TCPConnector(
             ssl=context, limit=self.settings.max_connections, ttl_dns_cache=300
         )
-        self._http = aiohttp.ClientSession(connector=connector, trust_env=True)
+        self.proxies = EnvProxies.from_env()
+        # not trust_env: see proxies.py; each request is given its proxy instead
+        self._http = aiohttp.ClientSession(connector=connector)
         return self
 
     async def __aexit__(self, *exc: object) -> None:
@@ -114,7 +119,7 @@ class ArmSession:
             policies.RequestIdPolicy(),
             policies.HeadersPolicy(),
             policies.UserAgentPolicy(user_agent=USER_AGENT),
-            policies.ProxyPolicy(),
+            policies.ProxyPolicy(proxies=self._arm_proxies()),
             ListingDecodePolicy(),
             AsyncARMAutoResourceProviderRegistrationPolicy(),
             policies.AsyncRedirectPolicy(),
@@ -127,6 +132,15 @@ class ArmSession:
             policies.SensitiveHeaderCleanupPolicy(),
             ARMHttpLoggingPolicy(),
         ]
+
+    def _arm_proxies(self) -> dict[str, str] | None:
+        proxy = self.proxies.for_url(self.endpoint)
+        return {urlsplit(self.endpoint).scheme: proxy} if proxy else None
+
+    def proxy_for(self, url: str) -> str | None:
+        """The proxy for a request sent on `http` (outside ARM's pipeline), from the
+        environment."""
+        return self.proxies.for_url(url)
 
     def _client_kwargs(self) -> dict[str, Any]:
         return {

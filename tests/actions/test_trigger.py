@@ -2,12 +2,19 @@
 
 from __future__ import annotations
 
+from urllib.parse import urlsplit
+
 import pytest
 
-from apiwatch.actions.context import ReadOnlyError
+from apiwatch.actions.context import ActionContext, ReadOnlyError
 from apiwatch.actions.logic_apps import logic_app_choices, trigger_logic_app
 from apiwatch.actions.targets import TargetError, pick_logic_app, trigger_items
+from apiwatch.azure.session import ArmSession
 from apiwatch.model import KEY_UNAUTHENTICATED, AssessmentStatus, normalize
+from apiwatch.poller.once import read_snapshot
+
+from ..connect_proxy import ConnectProxy, clear_proxy_env
+from .conftest import config_for
 
 
 def unhealthy(snapshot, key=KEY_UNAUTHENTICATED):
@@ -167,3 +174,22 @@ async def test_a_batch_stopped_midway_says_what_was_not_sent(emu, ctx, snapshot,
     outcomes = [t.outcome for t in entry.targets]
     assert outcomes[0] == "unknown" and set(outcomes[1:]) == {"failed"}
     assert all("not sent" in t.detail for t in entry.targets[1:])
+
+
+async def test_a_trigger_works_behind_the_environments_proxy(emu, audit, monkeypatch):
+    clear_proxy_env(monkeypatch)
+    async with ConnectProxy() as proxy:
+        monkeypatch.setenv("HTTPS_PROXY", proxy.url)
+        async with ArmSession(config_for(emu).azure) as session:
+            snapshot = await read_snapshot(session)
+            recs, sub = unhealthy(snapshot)
+            items, kind, _ = trigger_items(snapshot, [recs[0].resource_id], KEY_UNAUTHENTICATED)
+            choice = pick_logic_app(snapshot, sub, kind, "disable-unused-endpoints")
+            ctx = ActionContext(session, audit, identity="tester@contoso.com")
+            result = await trigger_logic_app(ctx, choice, items, poll_seconds=0.1,
+                                             follow_seconds=10)
+    assert result.outcome == "succeeded"
+    assert len(workflow(emu, choice.app).runs) == 1
+    # one pool for ARM and the callback: the tunnel carries both (which one a pooled connection
+    # served cannot be told from here)
+    assert set(proxy.tunnels) == {urlsplit(emu.url).netloc}
