@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Awaitable, Callable, Mapping
+from collections.abc import Awaitable, Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any
@@ -22,6 +22,9 @@ from typing import Any
 from azure.core.async_paging import AsyncItemPaged
 from azure.core.exceptions import DecodeError
 from azure.core.pipeline.policies import ContentDecodePolicy
+
+from . import steps
+from .steps import Steps
 
 MAX_PAGES = 5_000
 LISTING_OPTION = "apiwatch_listing"
@@ -99,12 +102,12 @@ class ListingReader:
         """Some pages are kept as bytes (the same as before while others changed)."""
         return any(isinstance(b, bytes) for b in self._bodies)
 
-    def items(self) -> list[Any]:
-        out: list[Any] = []
-        for body in self._bodies:
-            out.extend(self._shape(_decode(body)).value if isinstance(body, bytes) else body)
-        self._bodies = []
-        return out
+    def pages(self) -> Iterator[list[Any]]:
+        """Each page's items, in order, a kept page decoded as it comes (once: the reader hands
+        its pages on and forgets them)."""
+        bodies, self._bodies = self._bodies, []
+        for body in bodies:
+            yield self._shape(_decode(body)).value if isinstance(body, bytes) else body
 
 
 def digest_of(data: bytes) -> bytes:
@@ -192,7 +195,7 @@ def raw_operations(operations: Any) -> Any:
 class RawPages:
     """The `value` items of every page of one listing. A listing read through a reader (the SDK
     lists asked with `options()`) keeps the pages that are as before as bytes: `materialize()`
-    decodes them (in the parse thread) when the source changed elsewhere, and `need_items` asks
+    decodes them, a page at a time, when the source changed elsewhere, and `need_items` asks
     for every item at once. Given the previous read's `Listing`, `unchanged` says every page was
     byte for byte as before: the caller holds what they mean, and nothing need be decoded."""
 
@@ -235,10 +238,16 @@ class RawPages:
         return self._reader is not None and self._reader.kept
 
     def materialize(self) -> list[Mapping[str, Any]]:
-        """Every item, decoding the pages kept as bytes (once; safe in a worker thread once the
-        listing is done). Raises DecodeError for a page that is not JSON."""
+        """Every item, decoding the pages kept as bytes (once, when the listing is done). Raises
+        DecodeError for a page that is not JSON."""
+        return steps.run(self.materialize_steps())
+
+    def materialize_steps(self) -> Steps[list[Mapping[str, Any]]]:
+        """`materialize`, a page at a time (see steps.py)."""
         if self._reader is not None:
-            self.items.extend(i for i in self._reader.items() if isinstance(i, Mapping))
+            for values in self._reader.pages():
+                self.items.extend(i for i in values if isinstance(i, Mapping))
+                yield
         return self.items
 
     async def _drain(self, pager: AsyncItemPaged[Any]) -> None:

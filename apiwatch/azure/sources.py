@@ -6,17 +6,17 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Callable, Mapping, Sequence
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any
 
 from azure.core.exceptions import DecodeError
 
 from ..model import SourceFailure
-from . import alerts, apim, assessments, automation, collections, graph, subscriptions
+from . import alerts, apim, assessments, automation, collections, graph, steps, subscriptions
 from .errors import describe
 from .pages import Listing, RawPages
 from .session import ArmSession
+from .steps import Steps
 from .wire import BadItem
 
 # Per-subscription sources and tenant-wide ones, with the job (kind) that polls them.
@@ -24,10 +24,9 @@ SUBSCRIPTION_SOURCES = ("collections", "apim", "assessments", "alerts", "automat
                         "logic-apps")
 TENANT_SOURCES = ("subscriptions", "metadata", "graph")
 APIM_REQUESTS_PER_SUBSCRIPTION = 6
-# One parsing thread: parsing holds the GIL either way, and each more thread is one more the
-# event loop queues behind for it (the bench saw loop lag p99 triple with the default pool).
-_PARSER = ThreadPoolExecutor(max_workers=1, thread_name_prefix="apiwatch-parse")
-THREAD_PARSE_ITEMS = 100
+# Bigger reads are parsed on the loop in slices (steps.py); smaller ones at once.
+SLICED_PARSE_ITEMS = 100
+STEP_ITEMS = 50  # items parsed between two points where a slice may end
 
 
 def _size(raw: Any) -> int:
@@ -64,10 +63,12 @@ def _items(raw: Any) -> list[Mapping[str, Any]]:
     return [i for i in raw if isinstance(i, Mapping)] if isinstance(raw, list) else []
 
 
-def _parse_list(source: str, sub: str | None, raw: Any, parser: Callable[[Any], Any]
-                ) -> tuple[tuple[Any, ...], list[SourceFailure]]:
+def _parse_list_steps(source: str, sub: str | None, raw: Any, parser: Callable[[Any], Any]
+                      ) -> Steps[tuple[tuple[Any, ...], list[SourceFailure]]]:
     parsed, bad, seen = [], 0, set()
-    for item in _items(raw):
+    for n, item in enumerate(_items(raw), 1):
+        if n % STEP_ITEMS == 0:
+            yield
         try:
             value = parser(item)
         except (BadItem, TypeError, ValueError, AttributeError, KeyError, OverflowError):
@@ -88,6 +89,11 @@ def _parse_list(source: str, sub: str | None, raw: Any, parser: Callable[[Any], 
     return tuple(parsed), warnings
 
 
+def _parse_list(source: str, sub: str | None, raw: Any, parser: Callable[[Any], Any]
+                ) -> tuple[tuple[Any, ...], list[SourceFailure]]:
+    return steps.run(_parse_list_steps(source, sub, raw, parser))
+
+
 PARSERS: dict[str, Callable[[Any], Any]] = {
     "collections": collections.parse_collection,
     "assessments": assessments.parse_assessment,
@@ -101,15 +107,24 @@ PARSERS: dict[str, Callable[[Any], Any]] = {
 
 def parse_source(source: str, sub: str | None, raw: Any) -> tuple[Any, list[SourceFailure]]:
     """Wire JSON -> domain values; used for live reads and for the cache at start."""
+    return steps.run(_parse_steps(source, sub, raw))
+
+
+def _parse_steps(source: str, sub: str | None, raw: Any
+                 ) -> Steps[tuple[Any, list[SourceFailure]]]:
     if source == "apim":
         raw = raw if isinstance(raw, Mapping) else {}
-        services, w1 = _parse_list(source, sub, raw.get("services"), apim.parse_service)
-        apis, w2 = _parse_list(source, sub, raw.get("apis"), apim.parse_api)
-        ops, w3 = _parse_list(source, sub, raw.get("operations"), apim.parse_operation)
+        services, w1 = yield from _parse_list_steps(source, sub, raw.get("services"),
+                                                    apim.parse_service)
+        apis, w2 = yield from _parse_list_steps(source, sub, raw.get("apis"), apim.parse_api)
+        ops, w3 = yield from _parse_list_steps(source, sub, raw.get("operations"),
+                                               apim.parse_operation)
         return ApimData(services, apis, ops), w1 + w2 + w3
     if source == "graph":
         insights = {}
-        for row in _items(raw):
+        for n, row in enumerate(_items(raw), 1):
+            if n % STEP_ITEMS == 0:
+                yield
             try:
                 parsed = graph.parse_endpoint_row(row)
             except (TypeError, ValueError, AttributeError):
@@ -117,7 +132,7 @@ def parse_source(source: str, sub: str | None, raw: Any) -> tuple[Any, list[Sour
             if parsed:
                 insights[parsed[0]] = parsed[1]
         return insights, []
-    parsed, warnings = _parse_list(source, sub, raw, PARSERS[source])
+    parsed, warnings = yield from _parse_list_steps(source, sub, raw, PARSERS[source])
     if source == "assessments":
         parsed = tuple(r for r in parsed if r.is_api_related)
     if source == "subscriptions":
@@ -216,21 +231,30 @@ def _pending(raw: Any) -> bool:
     return isinstance(raw, list) and any(isinstance(v, RawPages) for v in raw)
 
 
-def _decoded(raw: Any) -> Any:
+def _decoded_steps(raw: Any) -> Steps[Any]:
     """The wire JSON with every listing kept as bytes decoded (a list of listings: one list)."""
     if isinstance(raw, RawPages):
-        return list(raw.materialize())
+        return list((yield from raw.materialize_steps()))
     if isinstance(raw, Mapping):
-        return {k: _decoded(v) for k, v in raw.items()}
+        out = {}
+        for key, value in raw.items():
+            out[key] = yield from _decoded_steps(value)
+        return out
     if isinstance(raw, list) and any(isinstance(v, RawPages) for v in raw):
-        return [i for v in raw for i in (v.materialize() if isinstance(v, RawPages) else [v])]
+        items: list[Any] = []
+        for value in raw:
+            if isinstance(value, RawPages):
+                items.extend((yield from value.materialize_steps()))
+            else:
+                items.append(value)
+        return items
     return raw
 
 
-def _decode_and_parse(source: str, sub: str | None, raw: Any
-                      ) -> tuple[Any, Any, list[SourceFailure]]:
-    raw = _decoded(raw)
-    value, warnings = parse_source(source, sub, raw)
+def _decode_and_parse_steps(source: str, sub: str | None, raw: Any
+                            ) -> Steps[tuple[Any, Any, list[SourceFailure]]]:
+    raw = yield from _decoded_steps(raw)
+    value, warnings = yield from _parse_steps(source, sub, raw)
     return raw, value, warnings
 
 
@@ -256,13 +280,13 @@ async def read_source(session: ArmSession, source: str, sub: str | None = None, 
         return SourceRead(source, sub, True, listing=got.listing, unchanged=True)
     raw, problems, listing = got.raw, got.problems, got.listing
     try:
-        if _pending(raw) or _size(raw) > THREAD_PARSE_ITEMS:
-            # Pages to decode, or hundreds of items: off the event loop, so the console keeps
-            # drawing.
-            raw, value, warnings = await asyncio.get_running_loop().run_in_executor(
-                _PARSER, _decode_and_parse, source, sub, raw)
+        work = _decode_and_parse_steps(source, sub, raw)
+        if _pending(raw) or _size(raw) > SLICED_PARSE_ITEMS:
+            # Pages to decode, or hundreds of items: a slice at a time, so the console keeps
+            # drawing and the other reads keep going.
+            raw, value, warnings = await steps.run_on_loop(work)
         else:
-            raw, value, warnings = _decode_and_parse(source, sub, raw)
+            raw, value, warnings = steps.run(work)
     except DecodeError as exc:  # a kept page that is not JSON: as a listing that failed
         return _failed(source, sub, exc)
     except Exception as exc:  # a parser bug must cost this source, not the poll

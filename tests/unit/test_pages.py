@@ -26,13 +26,13 @@ def test_same_pages_are_known_by_their_bytes():
     assert reader.page(URL, first).next_link == NEXT
     assert reader.page(NEXT, second).next_link is None
     held = Listing(tuple(reader.marks))
-    assert reader.items() == [{"id": "a"}, {"id": "b"}]
+    assert list(reader.pages()) == [[{"id": "a"}], [{"id": "b"}]]
 
     again = ListingReader(held)
     assert again.page(URL, first).next_link == NEXT  # from the held read: not decoded
     assert again.page(NEXT, page([{"id": "c"}])).next_link is None
     assert again.marks[0] is held.pages[0] and again.marks[1] != held.pages[1]
-    assert again.items() == [{"id": "a"}, {"id": "c"}]  # kept bytes decoded when asked
+    assert list(again.pages()) == [[{"id": "a"}], [{"id": "c"}]]  # kept bytes decoded when asked
 
 
 def test_the_token_policy_is_never_reached_for_another_host():
