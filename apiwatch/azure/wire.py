@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import sys
 from collections.abc import Mapping
 from datetime import datetime, timezone
@@ -79,6 +80,9 @@ def timestamp(mapping: Mapping[str, Any], key: str) -> datetime | None:
     return parse_time(ci(mapping, key))
 
 
+_DIGITS = re.compile(r"\d*")
+
+
 def parse_time(value: Any) -> datetime | None:
     """ISO 8601 with 0-7 fractional digits (alerts carry seven; Python takes at most six)."""
     if not isinstance(value, str) or not value:
@@ -88,9 +92,8 @@ def parse_time(value: Any) -> datetime | None:
         raw = raw[:-1] + "+00:00"
     if "." in raw:
         head, _, rest = raw.partition(".")
-        digits = ""
-        while rest and rest[0].isdigit():
-            digits, rest = digits + rest[0], rest[1:]
+        digits = _DIGITS.match(rest).group()  # type: ignore[union-attr]  # \d* always matches
+        rest = rest[len(digits):]
         if not 1 <= len(digits) <= 7:  # ISO 8601 as Azure writes it: one to seven digits
             return None
         raw = f"{head}.{digits[:6].ljust(6, '0')}{rest}"

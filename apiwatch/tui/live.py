@@ -12,6 +12,7 @@ from ..azure.pages import Listing
 from ..azure.sources import SourceRead
 from ..config import is_loopback_url
 from ..poller.engine import Intervals, Poller
+from ..poller.memory import keep_long_lived
 from ..store.live import LiveStore
 from ..store.state_db import StateDB, open_state_db
 from ..store.views import Views
@@ -75,6 +76,9 @@ class LiveFeed:
             held = (source, sub.lower() if sub else None)
             self._written[held] = self.store.states[held].changes  # on disk as held
             count += 1
+            # out of the collector as each source lands: else every collection while the next
+            # source decodes walks all the sources before it (a large tenant loaded 1.5x slower)
+            keep_long_lived()
         return Views(self.store.snapshot()).warm() if count else None
 
     def refresh_now(self) -> None:
