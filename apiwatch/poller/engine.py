@@ -89,6 +89,7 @@ class Poller:
         self._wake = asyncio.Event()
         self._stopped = False
         self.cycles: dict[str, int] = {}
+        self._synced: int | None = None  # the store's `news` when the jobs were last synced
 
     # -- control ----------------------------------------------------------------------------
     def refresh_now(self) -> None:
@@ -138,6 +139,9 @@ class Poller:
 
     def _sync_jobs(self) -> None:
         """One job per kind and subscription; jobs of subscriptions no longer listed go."""
+        if self._synced == self.store.news:
+            return  # the subscriptions cannot have changed (the loop wakes after every job)
+        self._synced = self.store.news
         wanted: set[tuple[str, str | None]] = set()
         if not self.store.configured:
             wanted.add(("subscriptions", None))

@@ -67,7 +67,8 @@ class LiveStore:
         self.configured = tuple(configured_subscriptions)
         self.clock = clock
         self.states: dict[Key, SourceState] = {}
-        self.version = 0
+        self.version = 0  # any change, even of a read's time alone
+        self.news = 0  # changes of data or of a source's health: what a user must see soon
         self._snapshot: Snapshot | None = None
         self._snapshot_version = -1
         self._flat: dict[str, tuple[tuple[Any, ...], tuple[Any, ...]]] = {}
@@ -86,6 +87,7 @@ class LiveStore:
 
     def apply(self, read: SourceRead, at: datetime | None = None) -> None:
         state = self._state(read.source, read.subscription_id)
+        before = (state.changes, state.error, state.warnings, state.cached)
         state.attempted = True
         if read.ok and read.unchanged and (state.value is None or state.listing != read.listing):
             # Said unchanged against pages this state no longer holds (a cache load came in
@@ -111,6 +113,8 @@ class LiveStore:
             state.failures_in_a_row += 1
             state.cached = False  # tried: now it is stale data with an error, said as such
         self.version += 1
+        if (state.changes, state.error, state.warnings, state.cached) != before:
+            self.news += 1
 
     def load_cached(self, source: str, sub: str | None, raw: Any, fetched_at: datetime,
                     listing: Listing | None = None) -> None:
@@ -122,6 +126,7 @@ class LiveStore:
         state.warnings = tuple(warnings)
         state.cached = True
         self.version += 1
+        self.news += 1
 
     def listing(self, source: str, sub: str | None) -> Listing | None:
         """The pages of the held value's read: given to the next read, to skip what is the same."""

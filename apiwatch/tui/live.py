@@ -18,10 +18,15 @@ from ..store.state_db import StateDB, open_state_db
 from ..store.views import Views
 
 if TYPE_CHECKING:
+    from textual.timer import Timer
+
     from .app import ApiWatchApp
 
 log = logging.getLogger(__name__)
 COALESCE_SECONDS = 0.2
+# Reads that changed only their time wait longer: a quiet 50-subscription tenant ends a read
+# every half second, and each snapshot for it cost CPU to show nothing new.
+FRESHNESS_SECONDS = 5.0
 
 
 def cache_profile(resource_manager: str, subscriptions: tuple[str, ...],
@@ -43,7 +48,9 @@ class LiveFeed:
         self.store = LiveStore(config.azure.subscriptions, clock=app.clock)
         self.db: StateDB | None = None
         self.poller: Poller | None = None
-        self._pending = False
+        self._publishing: Timer | None = None
+        self._publishing_news = False
+        self._news_shown = -1
         self._written: dict[tuple[str, str | None], int] = {}  # source's `changes` when cached
         self._writes: dict[tuple[str, str | None], asyncio.Task[None]] = {}
         self._seen_writes: set[asyncio.Task[None]] = set()
@@ -105,13 +112,18 @@ class LiveFeed:
 
     # -- poller callbacks -------------------------------------------------------------------
     def _changed(self) -> None:
-        if self._pending:
-            return
-        self._pending = True
-        self.app.set_timer(COALESCE_SECONDS, self._publish)
+        news = self.store.news != self._news_shown
+        if self._publishing is not None:
+            if self._publishing_news or not news:
+                return
+            self._publishing.stop()  # news: sooner than the freshness-only publish waiting
+        self._publishing_news = news
+        self._publishing = self.app.set_timer(
+            COALESCE_SECONDS if news else FRESHNESS_SECONDS, self._publish)
 
     def _publish(self) -> None:
-        self._pending = False
+        self._publishing = None
+        self._news_shown = self.store.news
         self.app.show_snapshot(self.store.snapshot())
 
     def _cache(self, read: SourceRead) -> None:

@@ -133,3 +133,23 @@ def test_the_cache_keeps_the_pages_a_source_was_read_from_and_upgrades_an_older_
     # what is not a listing costs only a full read, never an error
     for bad in ("x", [["u", "zz", None]], [["u", "00"]], [], None):
         assert Listing.from_json(bad) is None
+
+
+def test_news_counts_what_a_user_must_see_soon_not_a_read_time_alone():
+    store = LiveStore((), lambda: NOW)
+    store.apply(read("subscriptions", None, subs("s1")))
+    store.apply(read("assessments", "s1", [assessment("s1")]))
+    news = store.news
+
+    store.apply(read("assessments", "s1", [assessment("s1")]))  # the same answer again
+    assert store.news == news
+
+    failure = SourceFailure("assessments", "s1", "HTTP 503", 503)
+    store.apply(SourceRead("assessments", "s1", False, failure=failure))
+    assert store.news == news + 1  # a source starts failing
+    store.apply(SourceRead("assessments", "s1", False, failure=failure))
+    assert store.news == news + 1  # failing as before
+    store.apply(read("assessments", "s1", [assessment("s1")]))
+    assert store.news == news + 2  # recovered
+    store.apply(read("assessments", "s1", [assessment("s1", "Healthy")]))
+    assert store.news == news + 3  # new data
