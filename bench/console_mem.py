@@ -29,6 +29,7 @@ from console import SIZE, AllEndpointsScreen, FrameProbe, _until, data_on_screen
 
 from apiwatch.config import Config
 from apiwatch.tui.app import ApiWatchApp
+from apiwatch.tui.live import FRESHNESS_SECONDS
 from apiwatch.tui.screens.inventory import CollectionsScreen
 
 REFRESH_LIMIT = 240.0  # seconds for the first live refresh of the whole tenant
@@ -73,7 +74,8 @@ async def measure(url: str, ca: Path, token: str, idle_seconds: float) -> dict[s
 
         # Idle on the Overview, as a console left open on a quiet tenant.
         await pilot.press("1")
-        await pilot.pause(1.0)
+        # settled: a freshness-only change (the end of that refresh) is shown within this
+        await pilot.pause(FRESHNESS_SECONDS + 1.0)
         live = app.live
         assert live is not None and live.poller is not None
         polls, version = live.poller.cycles.get("alerts", 0), app.version

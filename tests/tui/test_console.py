@@ -354,3 +354,22 @@ def test_flags_agree_with_defenders_collection_counters(demo_snapshot):
         assert sum(bool(e.unauthenticated) for e in endpoints) == c.unauthenticated
         assert sum(bool(e.external) for e in endpoints) == c.external
         assert sum(bool(e.sensitive) for e in endpoints) == c.sensitive
+
+
+async def test_the_overview_shows_health_that_changed_while_it_was_hidden(demo_snapshot):
+    """Back on the Overview, its sources panel is as fresh as the status line: a refresh that
+    only confirmed the cached data, read while another area was open, is not missed."""
+    app = make_app(replace(demo_snapshot, from_cache=True))
+    async with app.run_test(size=(100, 30)) as pilot:
+        await ready(pilot)
+
+        def sources() -> str:
+            return str(app.screen.query_one("#sources").content)
+
+        assert "from the cache" in sources()
+        await pilot.press("2")
+        await pilot.pause()
+        app.show_snapshot(replace(demo_snapshot, from_cache=False))  # the same data, live
+        await pilot.press("1")
+        await pilot.pause()
+        assert "from the cache" not in sources()

@@ -73,7 +73,7 @@ class AreaScreen(Screen):
             # of the cyclic collector's walks, or a later keystroke pays for a full pass over
             # millions of objects (120 ms to 0.7 s in the bench).
             keep_long_lived()
-        self.query_one(StatusLine).update_status()
+        self.show_status()
 
     def on_resize(self, event: events.Resize) -> None:
         self.query_one(AreaTabs).show_area(self.app.current_mode, event.size.width)
@@ -86,7 +86,12 @@ class AreaScreen(Screen):
     def status_changed(self) -> None:
         """The same data was read again: only freshness and source health moved."""
         if self.is_current:
-            self.query_one(StatusLine).update_status()
+            self.show_status()
+
+    def show_status(self) -> None:
+        """Freshness and source health, as of the app's snapshot (also on resume: a screen
+        left behind missed the changes made while it was hidden)."""
+        self.query_one(StatusLine).update_status()
 
     def show_data(self) -> None:
         """Fill the screen from `self.watch_app.views`."""

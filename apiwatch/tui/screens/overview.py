@@ -101,9 +101,9 @@ class OverviewScreen(AreaScreen):
         )
         self.query_one("#sources", Static).update(self._sources())
 
-    def status_changed(self) -> None:
-        super().status_changed()
-        if self.is_current and self.watch_app.views is not None:
+    def show_status(self) -> None:
+        super().show_status()
+        if self.watch_app.views is not None:
             sources = self.query_one("#sources", Static)
             text = self._sources()
             if text != sources.content:
