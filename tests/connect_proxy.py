@@ -1,10 +1,13 @@
 """A forward proxy that only tunnels (CONNECT), as corporate proxies do for HTTPS, for tests
-of the proxy settings a jump host gives."""
+of the proxy settings a jump host gives; optionally asking for a login (Basic)."""
 
 from __future__ import annotations
 
 import asyncio
+import base64
+import functools
 
+import aiohttp
 import pytest
 
 PROXY_VARIABLES = ("HTTPS_PROXY", "https_proxy", "HTTP_PROXY", "http_proxy", "NO_PROXY",
@@ -12,9 +15,11 @@ PROXY_VARIABLES = ("HTTPS_PROXY", "https_proxy", "HTTP_PROXY", "http_proxy", "NO
 
 
 class ConnectProxy:
-    def __init__(self) -> None:
+    def __init__(self, login: tuple[str, str] | None = None) -> None:
         self.tunnels: list[str] = []
+        self.refused = 0
         self.url = ""
+        self._login = login
         self._server: asyncio.AbstractServer | None = None
 
     async def __aenter__(self) -> ConnectProxy:
@@ -28,11 +33,25 @@ class ConnectProxy:
         self._server.close()
         await self._server.wait_closed()
 
+    def _allowed(self, head: bytes) -> bool:
+        if self._login is None:
+            return True
+        token = base64.b64encode(":".join(self._login).encode()).decode()
+        lines = head.decode("latin-1").split("\r\n")[1:]
+        return any(line.lower().startswith("proxy-authorization:")
+                   and line.split(":", 1)[1].strip() == f"Basic {token}" for line in lines)
+
     async def _client(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
         head = await reader.readuntil(b"\r\n\r\n")
         method, target, _ = head.split(b"\r\n", 1)[0].decode().split(" ", 2)
         if method != "CONNECT":
             writer.write(b"HTTP/1.1 405 Method Not Allowed\r\ncontent-length: 0\r\n\r\n")
+            writer.close()
+            return
+        if not self._allowed(head):
+            self.refused += 1
+            writer.write(b"HTTP/1.1 407 Proxy Authentication Required\r\n"
+                         b"Proxy-Authenticate: Basic realm=\"corp\"\r\ncontent-length: 0\r\n\r\n")
             writer.close()
             return
         self.tunnels.append(target)
@@ -56,3 +75,10 @@ class ConnectProxy:
 def clear_proxy_env(monkeypatch: pytest.MonkeyPatch) -> None:
     for name in PROXY_VARIABLES:
         monkeypatch.delenv(name, raising=False)
+
+
+def one_connection_per_request(monkeypatch: pytest.MonkeyPatch) -> None:
+    """No pooled connections: each request opens its own, so each one through the proxy is a
+    tunnel of its own and can be counted."""
+    monkeypatch.setattr(aiohttp, "TCPConnector",
+                        functools.partial(aiohttp.TCPConnector, force_close=True))

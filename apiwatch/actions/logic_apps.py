@@ -164,7 +164,7 @@ async def _send(ctx: ActionContext, callback: _Callback, item: TriggerItem) -> T
         try:
             async with ctx.session.http.request(
                 callback.method, callback.url, data=body, allow_redirects=False,
-                proxy=ctx.session.proxy_for(callback.url),
+                **ctx.session.proxy_kwargs(callback.url),
                 headers={"Content-Type": "application/json"},
                 timeout=aiohttp.ClientTimeout(total=ctx.session.settings.timeout_seconds),
             ) as response:

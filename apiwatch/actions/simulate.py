@@ -81,7 +81,7 @@ async def probe_endpoint(ctx: ActionContext, view: EndpointView) -> ActionResult
         try:
             async with ctx.session.http.request(
                 endpoint.method or "GET", url, headers={"User-Agent": PROBE_USER_AGENT},
-                allow_redirects=False, proxy=ctx.session.proxy_for(url),
+                allow_redirects=False, **ctx.session.proxy_kwargs(url),
                 timeout=aiohttp.ClientTimeout(total=ctx.session.settings.timeout_seconds),
             ) as response:
                 await response.read()

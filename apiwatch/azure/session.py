@@ -8,7 +8,6 @@ import logging
 import ssl
 from collections.abc import Mapping
 from typing import Any
-from urllib.parse import urlsplit
 
 import aiohttp
 from azure.core.exceptions import DecodeError, HttpResponseError
@@ -29,7 +28,7 @@ from ..config import AzureSettings
 from .auth import ArmHostOnlyPolicy, RenewingAuthPolicy
 from .credentials import make_credential
 from .pages import ListingDecodePolicy
-from .proxies import EnvProxies
+from .proxies import ArmProxyPolicy, EnvProxies
 
 USER_AGENT = f"apiwatch/{__version__}"
 
@@ -119,7 +118,7 @@ class ArmSession:
             policies.RequestIdPolicy(),
             policies.HeadersPolicy(),
             policies.UserAgentPolicy(user_agent=USER_AGENT),
-            policies.ProxyPolicy(proxies=self._arm_proxies()),
+            ArmProxyPolicy(self.proxies.for_url(self.endpoint)),
             ListingDecodePolicy(),
             AsyncARMAutoResourceProviderRegistrationPolicy(),
             policies.AsyncRedirectPolicy(),
@@ -133,14 +132,10 @@ class ArmSession:
             ARMHttpLoggingPolicy(),
         ]
 
-    def _arm_proxies(self) -> dict[str, str] | None:
-        proxy = self.proxies.for_url(self.endpoint)
-        return {urlsplit(self.endpoint).scheme: proxy} if proxy else None
-
-    def proxy_for(self, url: str) -> str | None:
-        """The proxy for a request sent on `http` (outside ARM's pipeline), from the
-        environment."""
-        return self.proxies.for_url(url)
+    def proxy_kwargs(self, url: str) -> dict[str, Any]:
+        """`proxy` and `proxy_auth` for a request sent on `http` (outside ARM's pipeline), from
+        the environment; empty to go direct."""
+        return self.proxies.request_kwargs(url)
 
     def _client_kwargs(self) -> dict[str, Any]:
         return {

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from urllib.parse import urlsplit
-
 import pytest
 
 from apiwatch.actions.context import ActionContext, ReadOnlyError
@@ -13,7 +11,7 @@ from apiwatch.azure.session import ArmSession
 from apiwatch.model import KEY_UNAUTHENTICATED, AssessmentStatus, normalize
 from apiwatch.poller.once import read_snapshot
 
-from ..connect_proxy import ConnectProxy, clear_proxy_env
+from ..connect_proxy import ConnectProxy, clear_proxy_env, one_connection_per_request
 from .conftest import config_for
 
 
@@ -176,8 +174,9 @@ async def test_a_batch_stopped_midway_says_what_was_not_sent(emu, ctx, snapshot,
     assert all("not sent" in t.detail for t in entry.targets[1:])
 
 
-async def test_a_trigger_works_behind_the_environments_proxy(emu, audit, monkeypatch):
+async def test_a_trigger_sends_everything_through_the_environments_proxy(emu, audit, monkeypatch):
     clear_proxy_env(monkeypatch)
+    one_connection_per_request(monkeypatch)
     async with ConnectProxy() as proxy:
         monkeypatch.setenv("HTTPS_PROXY", proxy.url)
         async with ArmSession(config_for(emu).azure) as session:
@@ -186,10 +185,13 @@ async def test_a_trigger_works_behind_the_environments_proxy(emu, audit, monkeyp
             items, kind, _ = trigger_items(snapshot, [recs[0].resource_id], KEY_UNAUTHENTICATED)
             choice = pick_logic_app(snapshot, sub, kind, "disable-unused-endpoints")
             ctx = ActionContext(session, audit, identity="tester@contoso.com")
+            emu.requests.clear()
+            proxy.tunnels.clear()
             result = await trigger_logic_app(ctx, choice, items, poll_seconds=0.1,
                                              follow_seconds=10)
     assert result.outcome == "succeeded"
     assert len(workflow(emu, choice.app).runs) == 1
-    # one pool for ARM and the callback: the tunnel carries both (which one a pooled connection
-    # served cannot be told from here)
-    assert set(proxy.tunnels) == {urlsplit(emu.url).netloc}
+    # every request the trigger made (ARM's, and the callback POST) came through a tunnel
+    callbacks = emu.requests.count(method="POST", match="/paths/invoke")
+    assert callbacks == 1
+    assert len(proxy.tunnels) == len(emu.requests) > callbacks

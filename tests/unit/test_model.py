@@ -68,6 +68,13 @@ def test_redact_hides_sig_and_bearer_tokens():
     assert "sig=[redacted]" in out and "sv=1.0" in out
 
 
+def test_redact_hides_a_login_in_a_url():
+    out = redact("407, message='Proxy Authentication Required', url='http://alice:S3cret@10.0.0.1:3128'")
+    assert "S3cret" not in out and "alice" not in out
+    assert "http://[redacted]@10.0.0.1:3128" in out
+    assert redact("mail bob@example.com") == "mail bob@example.com"
+
+
 def test_log_records_are_redacted(tmp_path, monkeypatch):
     import logging
     import logging.handlers
