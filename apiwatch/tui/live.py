@@ -27,6 +27,8 @@ COALESCE_SECONDS = 0.2
 # Reads that changed only their time wait longer: a quiet 50-subscription tenant ends a read
 # every half second, and each snapshot for it cost CPU to show nothing new.
 FRESHNESS_SECONDS = 5.0
+# After `r`, the user watches for the fresh reads: each is shown at once for this long.
+ASKED_SECONDS = 30.0
 
 
 def cache_profile(resource_manager: str, subscriptions: tuple[str, ...],
@@ -51,6 +53,7 @@ class LiveFeed:
         self._publishing: Timer | None = None
         self._publishing_news = False
         self._news_shown = -1
+        self._asked_until = 0.0  # loop time until which every read is shown at once (`r`)
         self._written: dict[tuple[str, str | None], int] = {}  # source's `changes` when cached
         self._writes: dict[tuple[str, str | None], asyncio.Task[None]] = {}
         self._seen_writes: set[asyncio.Task[None]] = set()
@@ -90,6 +93,7 @@ class LiveFeed:
 
     def refresh_now(self) -> None:
         if self.poller is not None:
+            self._asked_until = asyncio.get_running_loop().time() + ASKED_SECONDS
             self.poller.refresh_now()
 
     def mark_seen(self, ids: list[str]) -> None:
@@ -112,7 +116,8 @@ class LiveFeed:
 
     # -- poller callbacks -------------------------------------------------------------------
     def _changed(self) -> None:
-        news = self.store.news != self._news_shown
+        news = (self.store.news != self._news_shown
+                or asyncio.get_running_loop().time() < self._asked_until)
         if self._publishing is not None:
             if self._publishing_news or not news:
                 return

@@ -168,6 +168,22 @@ async def test_news_is_not_held_back_behind_a_quiet_polls_freshness(emu, monkeyp
         assert new[0].id.lower() in app.views.alert_keys
 
 
+async def test_r_shows_the_fresh_reads_at_once_even_when_nothing_changed(emu, monkeypatch):
+    monkeypatch.setattr("apiwatch.tui.live.FRESHNESS_SECONDS", 600.0)
+    app = console(emu)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await until(pilot, lambda: app.views and not app.views.snapshot.from_cache
+                    and len(app.views.snapshot.alerts) == total(emu))
+        await until(pilot, lambda: app.live._publishing is not None
+                    and not app.live._publishing_news, what="a freshness-only publish waiting")
+        shown = app.views.snapshot
+        await pilot.press("r")
+        # the store read everything again, and the screen shows those reads' times
+        await until(pilot, lambda: app.views.snapshot is not shown
+                    and app.views.snapshot.taken_at > shown.taken_at, timeout=15,
+                    what="the asked-for refresh shown")
+
+
 async def test_a_restart_reads_unchanged_pages_without_decoding_them(emu, monkeypatch):
     """The cache keeps which pages each source was read from: after a restart, a source whose
     pages are byte for byte the same is not decoded again, and keeps what the cache gave."""
