@@ -5,10 +5,15 @@ from __future__ import annotations
 
 import asyncio
 import base64
+import contextlib
 import functools
+from collections.abc import AsyncIterator
+from typing import Any
 
 import aiohttp
 import pytest
+
+from apiwatch.azure.session import ArmSession
 
 PROXY_VARIABLES = ("HTTPS_PROXY", "https_proxy", "HTTP_PROXY", "http_proxy", "NO_PROXY",
                    "no_proxy", "ALL_PROXY", "all_proxy")
@@ -82,3 +87,16 @@ def one_connection_per_request(monkeypatch: pytest.MonkeyPatch) -> None:
     tunnel of its own and can be counted."""
     monkeypatch.setattr(aiohttp, "TCPConnector",
                         functools.partial(aiohttp.TCPConnector, force_close=True))
+
+
+@contextlib.asynccontextmanager
+async def proxied_session(settings: Any, monkeypatch: pytest.MonkeyPatch
+                          ) -> AsyncIterator[tuple[ConnectProxy, ArmSession]]:
+    """An ArmSession whose environment names a proxy, one connection (so one tunnel) per
+    request."""
+    clear_proxy_env(monkeypatch)
+    one_connection_per_request(monkeypatch)
+    async with ConnectProxy() as proxy:
+        monkeypatch.setenv("HTTPS_PROXY", proxy.url)
+        async with ArmSession(settings) as session:
+            yield proxy, session

@@ -119,23 +119,18 @@ async def test_probe_raises_suspicious_user_agent_on_an_onboarded_endpoint(emu, 
 async def test_a_gateway_probe_goes_through_the_environments_proxy(emu, audit, monkeypatch):
     from apiwatch.actions.context import ActionContext
     from apiwatch.actions.simulate import probe_endpoint
-    from apiwatch.azure.session import ArmSession
     from apiwatch.store.views import Views
 
-    from ..connect_proxy import ConnectProxy, clear_proxy_env, one_connection_per_request
+    from ..connect_proxy import proxied_session
     from .conftest import config_for
 
-    clear_proxy_env(monkeypatch)
-    one_connection_per_request(monkeypatch)
-    async with ConnectProxy() as proxy:
-        monkeypatch.setenv("HTTPS_PROXY", proxy.url)
-        async with ArmSession(config_for(emu).azure) as session:
-            views = Views(await read_snapshot(session))
-            target = next(v for v in views.endpoints
-                          if v.onboarded and "{" not in v.endpoint.url_template)
-            emu.requests.clear()
-            proxy.tunnels.clear()
-            result = await probe_endpoint(ActionContext(session, audit, identity="t"), target)
+    async with proxied_session(config_for(emu).azure, monkeypatch) as (proxy, session):
+        views = Views(await read_snapshot(session))
+        target = next(v for v in views.endpoints
+                      if v.onboarded and "{" not in v.endpoint.url_template)
+        emu.requests.clear()
+        proxy.tunnels.clear()
+        result = await probe_endpoint(ActionContext(session, audit, identity="t"), target)
     assert result.ok, result.targets[0].detail
     assert len(emu.probes) == 1
     assert len(proxy.tunnels) == len(emu.requests) >= 1

@@ -7,11 +7,10 @@ import pytest
 from apiwatch.actions.context import ActionContext, ReadOnlyError
 from apiwatch.actions.logic_apps import logic_app_choices, trigger_logic_app
 from apiwatch.actions.targets import TargetError, pick_logic_app, trigger_items
-from apiwatch.azure.session import ArmSession
 from apiwatch.model import KEY_UNAUTHENTICATED, AssessmentStatus, normalize
 from apiwatch.poller.once import read_snapshot
 
-from ..connect_proxy import ConnectProxy, clear_proxy_env, one_connection_per_request
+from ..connect_proxy import proxied_session
 from .conftest import config_for
 
 
@@ -175,20 +174,15 @@ async def test_a_batch_stopped_midway_says_what_was_not_sent(emu, ctx, snapshot,
 
 
 async def test_a_trigger_sends_everything_through_the_environments_proxy(emu, audit, monkeypatch):
-    clear_proxy_env(monkeypatch)
-    one_connection_per_request(monkeypatch)
-    async with ConnectProxy() as proxy:
-        monkeypatch.setenv("HTTPS_PROXY", proxy.url)
-        async with ArmSession(config_for(emu).azure) as session:
-            snapshot = await read_snapshot(session)
-            recs, sub = unhealthy(snapshot)
-            items, kind, _ = trigger_items(snapshot, [recs[0].resource_id], KEY_UNAUTHENTICATED)
-            choice = pick_logic_app(snapshot, sub, kind, "disable-unused-endpoints")
-            ctx = ActionContext(session, audit, identity="tester@contoso.com")
-            emu.requests.clear()
-            proxy.tunnels.clear()
-            result = await trigger_logic_app(ctx, choice, items, poll_seconds=0.1,
-                                             follow_seconds=10)
+    async with proxied_session(config_for(emu).azure, monkeypatch) as (proxy, session):
+        snapshot = await read_snapshot(session)
+        recs, sub = unhealthy(snapshot)
+        items, kind, _ = trigger_items(snapshot, [recs[0].resource_id], KEY_UNAUTHENTICATED)
+        choice = pick_logic_app(snapshot, sub, kind, "disable-unused-endpoints")
+        ctx = ActionContext(session, audit, identity="tester@contoso.com")
+        emu.requests.clear()
+        proxy.tunnels.clear()
+        result = await trigger_logic_app(ctx, choice, items, poll_seconds=0.1, follow_seconds=10)
     assert result.outcome == "succeeded"
     assert len(workflow(emu, choice.app).runs) == 1
     # every request the trigger made (ARM's, and the callback POST) came through a tunnel

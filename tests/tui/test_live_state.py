@@ -151,17 +151,23 @@ async def test_a_quiet_tenant_costs_no_rebuilds_and_no_cache_rewrites(emu):
         assert new[0].id.lower() in app.views.alert_keys
 
 
+async def quiet_polls_waiting_to_be_shown(pilot, app, emu, monkeypatch) -> None:
+    """The live console settled on the tenant, then quiet alert polls whose freshness waits
+    (for 10 minutes here) to be shown."""
+    monkeypatch.setattr("apiwatch.tui.live.FRESHNESS_SECONDS", 600.0)
+    await until(pilot, lambda: app.views and not app.views.snapshot.from_cache
+                and len(app.views.snapshot.alerts) == total(emu))
+    alerts_read = app.live.poller.cycles["alerts"]
+    await until(pilot, lambda: app.live.poller.cycles["alerts"] >= alerts_read + 2)
+    await until(pilot, lambda: app.live._publishing is not None
+                and not app.live._publishing_news, what="a freshness-only publish waiting")
+
+
 async def test_news_is_not_held_back_behind_a_quiet_polls_freshness(emu, monkeypatch):
     """Quiet polls publish their freshness lazily; a new alert read meanwhile shows at once."""
-    monkeypatch.setattr("apiwatch.tui.live.FRESHNESS_SECONDS", 600.0)
     app = console(emu)
     async with app.run_test(size=(100, 30)) as pilot:
-        await until(pilot, lambda: app.views and not app.views.snapshot.from_cache
-                    and len(app.views.snapshot.alerts) == total(emu))
-        alerts_read = app.live.poller.cycles["alerts"]
-        await until(pilot, lambda: app.live.poller.cycles["alerts"] >= alerts_read + 2)
-        await until(pilot, lambda: app.live._publishing is not None
-                    and not app.live._publishing_news, what="a freshness-only publish waiting")
+        await quiet_polls_waiting_to_be_shown(pilot, app, emu, monkeypatch)
         version = app.version
         new = await emu.add_alerts(1)
         await until(pilot, lambda: app.version > version, timeout=15, what="the new alert")
@@ -169,13 +175,9 @@ async def test_news_is_not_held_back_behind_a_quiet_polls_freshness(emu, monkeyp
 
 
 async def test_r_shows_the_fresh_reads_at_once_even_when_nothing_changed(emu, monkeypatch):
-    monkeypatch.setattr("apiwatch.tui.live.FRESHNESS_SECONDS", 600.0)
     app = console(emu)
     async with app.run_test(size=(100, 30)) as pilot:
-        await until(pilot, lambda: app.views and not app.views.snapshot.from_cache
-                    and len(app.views.snapshot.alerts) == total(emu))
-        await until(pilot, lambda: app.live._publishing is not None
-                    and not app.live._publishing_news, what="a freshness-only publish waiting")
+        await quiet_polls_waiting_to_be_shown(pilot, app, emu, monkeypatch)
         shown = app.views.snapshot
         await pilot.press("r")
         # the store read everything again, and the screen shows those reads' times
