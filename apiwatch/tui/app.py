@@ -37,6 +37,7 @@ if TYPE_CHECKING:  # the SDKs load on first use, not before the first paint
     from .respond import Responder
 
 Loader = Callable[[], Awaitable[Snapshot]]
+AGE_TICK_SECONDS = 1.0
 
 
 def _alerts_read_everywhere(snapshot: Snapshot) -> bool:
@@ -138,10 +139,18 @@ class ApiWatchApp(App[int]):
             self.action_refresh()
             if self.refresh_seconds > 0:
                 self.set_interval(self.refresh_seconds, self._tick)
+        # Ages on screen move with the clock, not only when a poll ends: a source failing for
+        # ten minutes must not keep saying "just now". Redrawn only when the text changes.
+        self.set_interval(AGE_TICK_SECONDS, self._tick_ages)
         recovered = self.audit.recovered
         if recovered:
             self.notify(f"{recovered} action(s) of an earlier run ended with no known outcome: "
                         "see Audit (5).", severity="warning", timeout=10)
+
+    def _tick_ages(self) -> None:
+        screen = self.screen
+        if self.views is not None and isinstance(screen, AreaScreen):
+            screen.show_status()
 
     def _hang_up(self) -> None:
         """The SSH session or terminal went away: leave now, nobody is watching."""

@@ -72,8 +72,12 @@ def age(value: datetime | None, now: datetime | None = None) -> str:
     if value is None:
         return "never"
     seconds = int(((now or datetime.now(timezone.utc)) - value).total_seconds())
+    # Ten-second steps under a minute: the ages tick on screen (see ApiWatchApp._tick_ages),
+    # and a frame a second over SSH to say "13s" then "14s" would be noise.
+    if seconds < 10:
+        return "just now"
     if seconds < 60:
-        return f"{max(seconds, 0)}s ago"
+        return f"{seconds // 10 * 10}s ago"
     if seconds < 3600:
         return f"{seconds // 60}m ago"
     if seconds < 86400:

@@ -373,3 +373,40 @@ async def test_the_overview_shows_health_that_changed_while_it_was_hidden(demo_s
         await pilot.press("1")
         await pilot.pause()
         assert "from the cache" not in sources()
+
+
+async def test_ages_move_with_the_clock_between_polls(demo_snapshot):
+    """No poll lands, time passes: the status line and the Overview say how old the data is."""
+    from datetime import timedelta
+
+    from apiwatch.tui.app import ApiWatchApp
+
+    from .conftest import FROZEN
+
+    now = [FROZEN]
+
+    async def loader():
+        return demo_snapshot
+
+    app = ApiWatchApp(Config(), loader=loader, clock=lambda: now[0], refresh_seconds=3600)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await ready(pilot)
+        assert "alerts just now" in status(app)
+        now[0] = FROZEN + timedelta(minutes=5)
+        await pilot.pause(1.5)  # a tick
+        assert "alerts 5m ago" in status(app)
+        assert "inventory 5m ago" in str(app.screen.query_one("#sources").content)
+
+
+def test_ages_under_a_minute_move_in_ten_second_steps():
+    from datetime import timedelta
+
+    from apiwatch.tui import format as fmt
+
+    from .conftest import FROZEN
+
+    def age(seconds):
+        return fmt.age(FROZEN - timedelta(seconds=seconds), FROZEN)
+
+    assert [age(s) for s in (0, 9, 10, 19, 59, 60, 7200)] == [
+        "just now", "just now", "10s ago", "10s ago", "50s ago", "1m ago", "2h ago"]
