@@ -7,6 +7,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timezone
+from itertools import chain
 from typing import Any
 
 from ..azure.pages import Listing
@@ -72,6 +73,8 @@ class LiveStore:
         self._snapshot: Snapshot | None = None
         self._snapshot_version = -1
         self._flat: dict[str, tuple[tuple[Any, ...], tuple[Any, ...]]] = {}
+        # each subscription's recommendations with their metadata, by (assessments, metadata)
+        self._recommendations: dict[str, tuple[tuple[Any, ...], tuple[Recommendation, ...]]] = {}
 
     # -- updates ----------------------------------------------------------------------------
     @staticmethod
@@ -191,17 +194,35 @@ class LiveStore:
             return value
 
         def flat(source: str) -> tuple[Any, ...]:
-            return cached(source, (source,), lambda: tuple(
-                x for value in self._values(source, ids) for x in value))
+            return cached(source, (source,),
+                          lambda: tuple(chain.from_iterable(self._values(source, ids))))
 
         apim = list(self._values("apim", ids))
         metadata_state = self.states.get(("metadata", None))
         metadata = tuple(metadata_state.value or ()) if metadata_state else ()
         by_key = {m.key.lower(): m for m in metadata}
+        metadata_changes = metadata_state.changes if metadata_state else -1
+
+        def with_metadata(sub: str) -> tuple[Recommendation, ...]:
+            """One subscription's, redone only when its assessments or the metadata changed:
+            while a large tenant is read, each snapshot must not redo all 80,000."""
+            state = self.states.get(("assessments", sub))
+            if state is None or state.value is None:
+                return ()
+            key = (state.changes, metadata_changes)
+            hit = self._recommendations.get(sub)
+            if hit is not None and hit[0] == key:
+                return hit[1]
+            value = tuple(r.with_metadata(by_key.get(r.key.lower())) for r in state.value)
+            self._recommendations[sub] = (key, value)
+            return value
+
         recommendations: tuple[Recommendation, ...] = cached(
             "recommendations", ("assessments", "metadata"),
-            lambda: tuple(r.with_metadata(by_key.get(r.key.lower())) for r in flat("assessments")),
+            lambda: tuple(chain.from_iterable(with_metadata(sub.lower()) for sub in ids)),
         )
+        for gone in self._recommendations.keys() - wanted:
+            del self._recommendations[gone]
         graph_state = self.states.get(("graph", None))
         insights = cached("graph", ("graph",),
                           lambda: dict(graph_state.value or {}) if graph_state else {})
@@ -215,12 +236,12 @@ class LiveStore:
             taken_at=max(fetched) if fetched else self.clock(),
             subscriptions=tuple(subs),
             collections=flat("collections"),
-            services=cached("services", ("apim",), lambda: tuple(
-                x for a in apim if isinstance(a, ApimData) for x in a.services)),
-            apis=cached("apis", ("apim",), lambda: tuple(
-                x for a in apim if isinstance(a, ApimData) for x in a.apis)),
-            endpoints=cached("endpoints", ("apim",), lambda: tuple(
-                x for a in apim if isinstance(a, ApimData) for x in a.endpoints)),
+            services=cached("services", ("apim",), lambda: tuple(chain.from_iterable(
+                a.services for a in apim if isinstance(a, ApimData)))),
+            apis=cached("apis", ("apim",), lambda: tuple(chain.from_iterable(
+                a.apis for a in apim if isinstance(a, ApimData)))),
+            endpoints=cached("endpoints", ("apim",), lambda: tuple(chain.from_iterable(
+                a.endpoints for a in apim if isinstance(a, ApimData)))),
             insights=insights,
             recommendations=recommendations,
             metadata=metadata,
