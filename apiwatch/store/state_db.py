@@ -8,10 +8,12 @@ import json
 import logging
 import sqlite3
 import threading
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any, NamedTuple
+
+from ..azure.steps import Steps
 
 log = logging.getLogger(__name__)
 
@@ -26,6 +28,35 @@ CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 """
 # Added later; a database from before gets the column on open.
 COLUMNS = {"source_cache": {"listing": "TEXT"}}
+
+
+SEPARATORS = (",", ":")
+ENCODE_ITEMS = 200  # list items encoded between two points where a slice may end
+
+
+class EncodedJson(str):
+    """Wire JSON already encoded, as `save_source` would have encoded it."""
+
+
+def encode_steps(raw: Any) -> Steps[EncodedJson]:
+    """json.dumps(raw) in slices (see azure/steps.py): lists a few hundred items at a time,
+    mappings a value at a time; the same text a single json.dumps gives."""
+    return EncodedJson((yield from _encode(raw)))
+
+
+def _encode(raw: Any) -> Steps[str]:
+    if isinstance(raw, list):
+        parts = []
+        for start in range(0, len(raw), ENCODE_ITEMS):
+            parts.append(json.dumps(raw[start:start + ENCODE_ITEMS], separators=SEPARATORS)[1:-1])
+            yield
+        return "[" + ",".join(parts) + "]"
+    if isinstance(raw, Mapping) and all(isinstance(k, str) for k in raw):
+        fields = []
+        for key, value in raw.items():
+            fields.append(json.dumps(key) + ":" + (yield from _encode(value)))
+        return "{" + ",".join(fields) + "}"
+    return json.dumps(raw, separators=SEPARATORS)
 
 
 class CachedSource(NamedTuple):
@@ -95,8 +126,10 @@ class StateDB:
     # -- the cache of every source's last good JSON -----------------------------------------
     def save_source(self, profile: str, source: str, subscription: str | None,
                     fetched_at: datetime, raw: Any, listing: Any = None) -> None:
-        payload = json.dumps(raw, separators=(",", ":"))
-        pages = None if listing is None else json.dumps(listing, separators=(",", ":"))
+        """`raw`: the wire JSON, or an EncodedJson of it (encoded on the loop in slices: a big
+        json.dumps here would hold the GIL while the loop waits for it)."""
+        payload = raw if isinstance(raw, EncodedJson) else json.dumps(raw, separators=SEPARATORS)
+        pages = None if listing is None else json.dumps(listing, separators=SEPARATORS)
         with self._lock:
             self._db.execute(
                 "INSERT OR REPLACE INTO source_cache (profile, source, subscription,"

@@ -149,7 +149,8 @@ class ApiWatchApp(App[int]):
 
     def _tick_ages(self) -> None:
         screen = self.screen
-        if self.views is not None and isinstance(screen, AreaScreen):
+        # (a screen still composing has no status line yet)
+        if self.views is not None and isinstance(screen, AreaScreen) and screen.is_mounted:
             screen.show_status()
 
     def _hang_up(self) -> None:

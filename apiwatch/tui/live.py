@@ -8,13 +8,14 @@ import logging
 from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
+from ..azure import steps
 from ..azure.pages import Listing
 from ..azure.sources import SourceRead
 from ..config import is_loopback_url
 from ..poller.engine import Intervals, Poller
 from ..poller.memory import keep_long_lived
 from ..store.live import LiveStore
-from ..store.state_db import StateDB, open_state_db
+from ..store.state_db import StateDB, encode_steps, open_state_db
 from ..store.views import Views
 
 if TYPE_CHECKING:
@@ -172,8 +173,9 @@ class LiveFeed:
                 if raw is None:
                     await asyncio.to_thread(db.touch_source, self.profile, source, sub, fetched)
                 else:
+                    payload = await steps.run_on_loop(encode_steps(raw))
                     await asyncio.to_thread(db.save_source, self.profile, source, sub, fetched,
-                                            raw, listing)
+                                            payload, listing)
             except Exception:
                 self._written.pop(key, None)  # the next read writes it in full
                 log.exception("could not cache %s", source)

@@ -153,3 +153,20 @@ def test_news_counts_what_a_user_must_see_soon_not_a_read_time_alone():
     assert store.news == news + 2  # recovered
     store.apply(read("assessments", "s1", [assessment("s1", "Healthy")]))
     assert store.news == news + 3  # new data
+
+
+def test_the_cache_encodes_in_slices_exactly_what_json_dumps_gives():
+    import json
+
+    from apiwatch.azure import steps
+    from apiwatch.store.state_db import EncodedJson, encode_steps
+
+    alerts = [{"id": f"a{i}", "properties": {"severity": "High", "n": i, "ok": True, "x": None,
+                                           "name": "ünïcode \u2028 \"quoted\""}}
+              for i in range(1234)]
+    for raw in (alerts, [], {"services": alerts[:3], "apis": [], "operations": alerts},
+                {"data": 1}, "text", None):
+        encoded = steps.run(encode_steps(raw))
+        assert isinstance(encoded, EncodedJson)
+        assert encoded == json.dumps(raw, separators=(",", ":"))
+        assert json.loads(encoded) == raw
