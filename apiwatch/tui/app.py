@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 from textual import work
 from textual.app import App
 from textual.binding import Binding
+from textual.css.query import NoMatches
 
 from ..config import Config
 from ..model import AlertStatus, Severity, Snapshot
@@ -149,8 +150,11 @@ class ApiWatchApp(App[int]):
 
     def _tick_ages(self) -> None:
         screen = self.screen
-        # (a screen still composing has no status line yet)
-        if self.views is not None and isinstance(screen, AreaScreen) and screen.is_mounted:
+        if self._exit or self.views is None or not isinstance(screen, AreaScreen):
+            return
+        # A screen still composing, or taken down as the app closes, has no status line: a tick
+        # then has nothing to show, and must not end the app.
+        with contextlib.suppress(NoMatches):
             screen.show_status()
 
     def _hang_up(self) -> None:

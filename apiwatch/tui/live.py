@@ -25,6 +25,7 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 COALESCE_SECONDS = 0.2
+PUBLISH_GAP_SECONDS = 1.0
 # Reads that changed only their time wait longer: a quiet 50-subscription tenant ends a read
 # every half second, and each snapshot for it cost CPU to show nothing new.
 FRESHNESS_SECONDS = 5.0
@@ -55,6 +56,7 @@ class LiveFeed:
         self._publishing_news = False
         self._news_shown = -1
         self._asked_until = 0.0  # loop time until which every read is shown at once (`r`)
+        self._published_at = float("-inf")
         self._written: dict[tuple[str, str | None], int] = {}  # source's `changes` when cached
         self._writes: dict[tuple[str, str | None], asyncio.Task[None]] = {}
         self._seen_writes: set[asyncio.Task[None]] = set()
@@ -124,11 +126,15 @@ class LiveFeed:
                 return
             self._publishing.stop()  # news: sooner than the freshness-only publish waiting
         self._publishing_news = news
-        self._publishing = self.app.set_timer(
-            COALESCE_SECONDS if news else FRESHNESS_SECONDS, self._publish)
+        now = asyncio.get_running_loop().time()
+        # News waits a moment for more; and while a large tenant is read, news comes in a
+        # stream: at most one publish a second, each a snapshot and a screen rebuilt on the loop.
+        soon = max(COALESCE_SECONDS, self._published_at + PUBLISH_GAP_SECONDS - now)
+        self._publishing = self.app.set_timer(soon if news else FRESHNESS_SECONDS, self._publish)
 
     def _publish(self) -> None:
         self._publishing = None
+        self._published_at = asyncio.get_running_loop().time()
         self._news_shown = self.store.news
         self.app.show_snapshot(self.store.snapshot())
 

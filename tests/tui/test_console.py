@@ -410,3 +410,13 @@ def test_ages_under_a_minute_move_in_ten_second_steps():
 
     assert [age(s) for s in (0, 9, 10, 19, 59, 60, 7200)] == [
         "just now", "just now", "10s ago", "10s ago", "50s ago", "1m ago", "2h ago"]
+
+
+async def test_an_age_tick_while_a_screen_is_taken_down_does_not_crash(demo_snapshot):
+    """Quitting tears screens down while the age tick still runs; it must find nothing to do."""
+    app = make_app(demo_snapshot)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await ready(pilot)
+        await app.screen.query_one(StatusLine).remove()  # as during teardown
+        app._tick_ages()  # what the one-second interval calls
+        await pilot.pause()
