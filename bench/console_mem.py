@@ -96,13 +96,8 @@ def read_everywhere(app: ApiWatchApp) -> bool:
     """Every source of every subscription, and the tenant-wide ones, read (or failed) once."""
     from apiwatch.azure.sources import SUBSCRIPTION_SOURCES
 
-    if app.views is None:
-        return False
-    snap = app.views.snapshot
-    tried = {(h.source, (h.subscription_id or "").lower()) for h in snap.health}
-    wanted = {(src, s.subscription_id.lower()) for s in snap.subscriptions
-              for src in SUBSCRIPTION_SOURCES} | {("graph", ""), ("metadata", "")}
-    return bool(snap.subscriptions) and wanted <= tried
+    return app.views is not None and app.views.snapshot.read_everywhere(
+        SUBSCRIPTION_SOURCES, ("graph", "metadata"))
 
 
 async def measure_cold(url: str, ca: Path, token: str) -> dict[str, float]:

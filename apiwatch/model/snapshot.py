@@ -68,6 +68,15 @@ class Snapshot:
     health: tuple[SourceHealth, ...] = ()
     from_cache: bool = False  # opened from the on-disk cache, not yet refreshed
 
+    def read_everywhere(self, per_subscription: Iterable[str], tenant_wide: Iterable[str]
+                        ) -> bool:
+        """Every one of these sources, of every subscription listed, and the tenant-wide ones,
+        has been read (or has failed) at least once."""
+        tried = {(h.source, (h.subscription_id or "").lower()) for h in self.health}
+        wanted = {(source, s.subscription_id.lower()) for s in self.subscriptions
+                  for source in per_subscription} | {(source, "") for source in tenant_wide}
+        return bool(self.subscriptions) and wanted <= tried
+
     def same_data(self, other: Snapshot) -> bool:
         """`other` holds the same data, read later: only its freshness and the sources' health
         (failures, cached or not) may differ, which the status line and the overview's sources

@@ -65,11 +65,7 @@ def _settled(app) -> bool:
     # live: every source of every subscription tried once, and the tenant-wide ones
     from apiwatch.azure.sources import SUBSCRIPTION_SOURCES
 
-    snap = app.views.snapshot
-    tried = {(h.source, (h.subscription_id or "").lower()) for h in snap.health}
-    wanted = {(src, s.subscription_id.lower()) for s in snap.subscriptions
-              for src in SUBSCRIPTION_SOURCES} | {("graph", ""), ("metadata", "")}
-    return bool(snap.subscriptions) and wanted <= tried
+    return app.views.snapshot.read_everywhere(SUBSCRIPTION_SOURCES, ("graph", "metadata"))
 
 
 async def ready(pilot) -> None:

@@ -113,3 +113,20 @@ def test_assessment_ids_are_derived_when_usual_and_kept_when_not():
     rec = parse_assessment({"id": cased, "name": "k1",
                             "properties": {"resourceDetails": {"Id": op}}})
     assert rec.id == cased  # Azure's own spelling, as sent
+
+
+def test_read_everywhere_needs_every_source_of_every_subscription_and_the_tenant():
+    from datetime import datetime, timezone
+
+    from apiwatch.model import Snapshot, SourceHealth, Subscription
+
+    now = datetime(2026, 11, 24, tzinfo=timezone.utc)
+    subs = (Subscription("S1", "one"), Subscription("s2", "two"))
+    health = [SourceHealth(src, sub, "ok", now) for sub in ("s1", "S2") for src in ("a", "b")]
+    partial = Snapshot(taken_at=now, subscriptions=subs, health=tuple(health))
+    assert not partial.read_everywhere(("a", "b"), ("graph",))
+    failed = SourceHealth("graph", None, "failing", None, "HTTP 503")
+    whole = Snapshot(taken_at=now, subscriptions=subs, health=(*health, failed))
+    assert whole.read_everywhere(("a", "b"), ("graph",))  # a failure counts as tried
+    assert not whole.read_everywhere(("a", "b", "c"), ("graph",))
+    assert not Snapshot(taken_at=now).read_everywhere(("a",), ())  # no subscriptions yet
