@@ -10,7 +10,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from ..model import EndpointInsight, normalize
-from .pages import Listing, RawPage, RawPages, digest_of
+from .pages import Listing, RawPages, digest_of, page_shape
 from .session import ArmSession
 from .wire import boolean, ci, props, timestamp
 
@@ -67,12 +67,7 @@ def parse_endpoint_row(row: Mapping[str, Any]) -> tuple[str, EndpointInsight] | 
     )
 
 
-def _page(body: Any) -> RawPage:
-    if not isinstance(body, Mapping):
-        return RawPage([], None)
-    rows, token = body.get("data"), body.get("$skipToken")
-    return RawPage(rows if isinstance(rows, list) else [],
-                   token if isinstance(token, str) and token else None)
+_page = page_shape("data", "$skipToken")
 
 
 async def query_endpoint_rows(session: ArmSession, subscription_ids: Sequence[str],

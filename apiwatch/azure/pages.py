@@ -121,13 +121,21 @@ def _decode(body: bytes) -> Any:
         raise DecodeError(f"a list page is not valid JSON ({exc})") from None
 
 
-def _page_of(body: Any) -> RawPage:
-    if not isinstance(body, Mapping):
-        return RawPage([], None)
-    values = body.get("value")
-    link = body.get("nextLink")
-    return RawPage(values if isinstance(values, list) else [],
-                    link if isinstance(link, str) and link else None)
+def page_shape(items_key: str, link_key: str) -> Callable[[Any], RawPage]:
+    """How a decoded page holds its items and the link to the next: ARM's lists say
+    `value`/`nextLink`, Resource Graph `data`/`$skipToken`."""
+
+    def shape(body: Any) -> RawPage:
+        if not isinstance(body, Mapping):
+            return RawPage([], None)
+        values, link = body.get(items_key), body.get(link_key)
+        return RawPage(values if isinstance(values, list) else [],
+                       link if isinstance(link, str) and link else None)
+
+    return shape
+
+
+_page_of = page_shape("value", "nextLink")
 
 
 class ListingDecodePolicy(ContentDecodePolicy):

@@ -72,7 +72,8 @@ class Snapshot:
                         ) -> bool:
         """Every one of these sources, of every subscription listed, and the tenant-wide ones,
         has been read (or has failed) at least once."""
-        tried = {(h.source, (h.subscription_id or "").lower()) for h in self.health}
+        tried = {(h.source, (h.subscription_id or "").lower()) for h in self.health
+                 if h.status != "pending"}
         wanted = {(source, s.subscription_id.lower()) for s in self.subscriptions
                   for source in per_subscription} | {(source, "") for source in tenant_wide}
         return bool(self.subscriptions) and wanted <= tried

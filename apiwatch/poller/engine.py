@@ -138,6 +138,14 @@ class Poller:
         return job.kind != "graph" or all(
             j.runs > 0 for j in self.jobs.values() if j.kind == "inventory")
 
+    def _tenant_scope(self, kind: str) -> list[str]:
+        """The subscriptions a tenant-wide read is asked for."""
+        if kind == "graph":
+            return self.store.readable()
+        if kind == "metadata":  # its route names none, but the SDK client wants one
+            return [s.subscription_id for s in self.store.subscriptions()][:1]
+        return []
+
     def _now(self) -> float:
         return asyncio.get_running_loop().time()
 
@@ -182,10 +190,7 @@ class Poller:
             for gate in gates:
                 await gate.acquire()
             try:
-                # metadata's route names no subscription, but the SDK client wants one
-                readable = (self.store.readable() if job.kind == "graph"
-                            else [s.subscription_id for s in self.store.subscriptions()][:1]
-                            if job.kind == "metadata" else [])
+                readable = self._tenant_scope(job.kind)
                 if job.kind in ("graph", "metadata") and not readable:
                     return
                 # Each read is applied (and handed to the cache writer) as it ends: a job's

@@ -44,12 +44,8 @@ AGE_TICK_SECONDS = 1.0
 def _alerts_read_everywhere(snapshot: Snapshot) -> bool:
     """Every subscription's alerts have been read (or failed) once, from Azure or the cache: a
     baseline taken earlier would announce the later subscriptions' alerts as new."""
-    if not snapshot.health:  # a one-shot read (headless, tests): everything was read
-        return True
-    read = {(h.subscription_id or "").lower() for h in snapshot.health
-            if h.source == "alerts" and h.status != "pending"}
-    return bool(snapshot.subscriptions) and all(
-        s.subscription_id.lower() in read for s in snapshot.subscriptions)
+    # no health: a one-shot read (headless, tests), where everything was read
+    return not snapshot.health or snapshot.read_everywhere(("alerts",), ())
 
 
 class ApiWatchApp(App[int]):

@@ -119,14 +119,13 @@ class LiveFeed:
 
     # -- poller callbacks -------------------------------------------------------------------
     def _changed(self) -> None:
-        news = (self.store.news != self._news_shown
-                or asyncio.get_running_loop().time() < self._asked_until)
+        now = asyncio.get_running_loop().time()
+        news = self.store.news != self._news_shown or now < self._asked_until
         if self._publishing is not None:
             if self._publishing_news or not news:
                 return
             self._publishing.stop()  # news: sooner than the freshness-only publish waiting
         self._publishing_news = news
-        now = asyncio.get_running_loop().time()
         # News waits a moment for more; and while a large tenant is read, news comes in a
         # stream: at most one publish a second, each a snapshot and a screen rebuilt on the loop.
         soon = max(COALESCE_SECONDS, self._published_at + PUBLISH_GAP_SECONDS - now)

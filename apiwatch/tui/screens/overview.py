@@ -99,7 +99,6 @@ class OverviewScreen(AreaScreen):
             }, sort={"risk": risk(c)}, markable=False)
             for c in top
         )
-        self.query_one("#sources", Static).update(self._sources())
 
     def show_status(self) -> None:
         super().show_status()
