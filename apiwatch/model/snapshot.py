@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from functools import cached_property
@@ -126,6 +126,31 @@ class Snapshot:
     def failed_subscriptions(self) -> frozenset[str]:
         return frozenset(f.subscription_id for f in self.failures if f.subscription_id)
 
+    def carry_indexes(self, previous: Snapshot) -> Snapshot:
+        """Take over `previous`'s indexes built from data this snapshot shares (the store keeps
+        the objects a read left unchanged): new alerts must not regroup 80,000 recommendations."""
+        carry_over(self.__dict__, previous.__dict__, _INDEX_INPUTS,
+                   lambda field: getattr(self, field) is getattr(previous, field))
+        return self
+
+
+def carry_over(into: dict[str, object], source: dict[str, object],
+               inputs: Mapping[str, tuple[str, ...]], same: Callable[[str], bool]) -> None:
+    """Copy the cached values named in `inputs` from one `__dict__` to another where every
+    field each is built from is the same."""
+    for name, fields in inputs.items():
+        if name in source and name not in into and all(same(f) for f in fields):
+            into[name] = source[name]
+
+
+# each cached index, and the fields it is built from
+_INDEX_INPUTS: Mapping[str, tuple[str, ...]] = {
+    "onboarded_api_keys": ("collections",),
+    "not_onboarded": ("apis", "collections"),
+    "recommendations_by_resource": ("recommendations",),
+    "alerts_by_resource": ("alerts",),
+    "_endpoints_by_api": ("endpoints",),
+}
 
 _BULK = ("collections", "services", "apis", "endpoints", "insights", "recommendations", "alerts",
          "logic_apps", "automations")

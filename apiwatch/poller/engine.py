@@ -12,6 +12,7 @@ import random
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
+from ..azure import steps
 from ..azure.session import ArmSession
 from ..azure.sources import SourceRead, read_source
 from ..store.live import LiveStore
@@ -33,6 +34,9 @@ TENANT_KINDS: dict[str, tuple[str, ...]] = {
     "graph": ("graph",),
 }
 _FIRST = {"subscriptions": 0, "metadata": 1}
+# How long a first read's assessments wait for the metadata's first read before they go in
+# without it (and are redone, in slices, when it lands).
+METADATA_WAIT_SECONDS = 5.0
 FIRST_BACKOFF = 5.0
 MAX_BACKOFF = 300.0
 
@@ -91,6 +95,7 @@ class Poller:
         self.max_backoff = max_backoff
         self._rng = rng or random.Random()
         self._wake = asyncio.Event()
+        self._metadata_tried = asyncio.Event()
         self._stopped = False
         self.cycles: dict[str, int] = {}
         self._synced: int | None = None  # the store's `news` when the jobs were last synced
@@ -216,16 +221,31 @@ class Poller:
             ok = False
         finally:
             self._reschedule(job, ok, retry_after)
+            if job.kind == "metadata":
+                self._metadata_tried.set()
             self._wake.set()
 
     async def _read_and_apply(self, source: str, sub: str | None, readable: list[str]
                               ) -> tuple[bool, float | None]:
         read = await read_source(self.session, source, sub, subscriptions_for_tenant=readable,
                                  previous=self.store.listing(source, sub))
+        if source == "assessments" and read.ok and not read.unchanged:
+            await self._metadata_first()
         self.store.apply(read)
         if read.ok and self.on_read is not None:
             self.on_read(read)
+        if read.ok and not read.unchanged:
+            await steps.run_on_loop(self.store.prepare_steps(source, sub))
         return read.ok, read.retry_after
+
+    async def _metadata_first(self) -> None:
+        """Assessments go in once the metadata has been read: each subscription's applied
+        before it lands is redone when it does (while a large tenant is first read, metadata
+        read in parallel ended after several subscriptions' 1,600 assessments each)."""
+        if self._metadata_tried.is_set() or self.store.holds("metadata"):
+            return
+        with contextlib.suppress(asyncio.TimeoutError):
+            await asyncio.wait_for(self._metadata_tried.wait(), METADATA_WAIT_SECONDS)
 
     def _reschedule(self, job: Job, ok: bool, retry_after: float | None) -> None:
         job.runs += 1

@@ -10,9 +10,11 @@ from datetime import datetime, timezone
 from itertools import chain
 from typing import Any
 
+from ..azure import steps
 from ..azure.pages import Listing
 from ..azure.sources import ApimData, SourceRead, parse_source
 from ..model import (
+    AssessmentMetadata,
     Recommendation,
     Snapshot,
     SourceFailure,
@@ -21,6 +23,7 @@ from ..model import (
 )
 
 FAILING_AFTER = 3  # failures in a row before a source with data counts as failing
+WRAPS_PER_STEP = 256  # recommendations given their metadata between two looks at the clock
 
 
 @dataclass
@@ -75,6 +78,7 @@ class LiveStore:
         self._flat: dict[str, tuple[tuple[Any, ...], tuple[Any, ...]]] = {}
         # each subscription's recommendations with their metadata, by (assessments, metadata)
         self._recommendations: dict[str, tuple[tuple[Any, ...], tuple[Recommendation, ...]]] = {}
+        self._metadata: tuple[int, dict[str, AssessmentMetadata]] = (-1, {})
 
     # -- updates ----------------------------------------------------------------------------
     @staticmethod
@@ -131,6 +135,11 @@ class LiveStore:
         self.version += 1
         self.news += 1
 
+    def holds(self, source: str, sub: str | None = None) -> bool:
+        """Whether the source has data (read, or from the cache)."""
+        state = self.states.get(self._key(source, sub))
+        return state is not None and state.value is not None
+
     def listing(self, source: str, sub: str | None) -> Listing | None:
         """The pages of the held value's read: given to the next read, to skip what is the same."""
         state = self.states.get(self._key(source, sub))
@@ -162,6 +171,45 @@ class LiveStore:
         return out
 
     # -- reading ----------------------------------------------------------------------------
+    def prepare_steps(self, source: str, sub: str | None) -> steps.Steps[None]:
+        """Build, in slices, what the next snapshot would otherwise build in one go after this
+        source's read: a large subscription's recommendations with their metadata are 5 ms of
+        work, and while a tenant is first read, a snapshot met several of them at once."""
+        if source == "assessments" and sub:
+            yield from self._with_metadata_steps(sub.lower())
+        elif source == "metadata":
+            for each in self.subscriptions():
+                yield from self._with_metadata_steps(each.subscription_id.lower())
+
+    def _metadata_by_key(self) -> tuple[int, dict[str, AssessmentMetadata]]:
+        state = self.states.get(("metadata", None))
+        changes = state.changes if state is not None and state.value is not None else -1
+        if self._metadata[0] != changes:
+            assert state is not None
+            self._metadata = (changes, {m.key.lower(): m for m in state.value})
+        return self._metadata
+
+    def _with_metadata_steps(self, sub: str) -> steps.Steps[tuple[Recommendation, ...]]:
+        """One subscription's recommendations with their metadata (the list call returns none),
+        redone only when its assessments or the metadata changed."""
+        state = self.states.get(("assessments", sub))
+        if state is None or state.value is None:
+            return ()
+        metadata_changes, by_key = self._metadata_by_key()
+        key = (state.changes, metadata_changes)
+        hit = self._recommendations.get(sub)
+        if hit is not None and hit[0] == key:
+            return hit[1]
+        wrapped = []
+        for n, rec in enumerate(state.value, 1):
+            wrapped.append(rec.with_metadata(by_key.get(rec.key.lower())))
+            if n % WRAPS_PER_STEP == 0:
+                yield
+        value = tuple(wrapped)
+        if (state.changes, self._metadata_by_key()[0]) == key:  # not overtaken between slices
+            self._recommendations[sub] = (key, value)
+        return value
+
     def _values(self, source: str, subs: Iterable[str]) -> Iterable[Any]:
         for sub in subs:
             state = self.states.get((source, sub.lower()))
@@ -200,22 +248,9 @@ class LiveStore:
         apim = list(self._values("apim", ids))
         metadata_state = self.states.get(("metadata", None))
         metadata = tuple(metadata_state.value or ()) if metadata_state else ()
-        by_key = {m.key.lower(): m for m in metadata}
-        metadata_changes = metadata_state.changes if metadata_state else -1
 
         def with_metadata(sub: str) -> tuple[Recommendation, ...]:
-            """One subscription's, redone only when its assessments or the metadata changed:
-            while a large tenant is read, each snapshot must not redo all 80,000."""
-            state = self.states.get(("assessments", sub))
-            if state is None or state.value is None:
-                return ()
-            key = (state.changes, metadata_changes)
-            hit = self._recommendations.get(sub)
-            if hit is not None and hit[0] == key:
-                return hit[1]
-            value = tuple(r.with_metadata(by_key.get(r.key.lower())) for r in state.value)
-            self._recommendations[sub] = (key, value)
-            return value
+            return steps.run(self._with_metadata_steps(sub))
 
         recommendations: tuple[Recommendation, ...] = cached(
             "recommendations", ("assessments", "metadata"),

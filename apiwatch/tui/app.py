@@ -284,7 +284,8 @@ class ApiWatchApp(App[int]):
                 screen.status_changed()
             self._update_status()
             return
-        self.views = views if views is not None and views.snapshot is snapshot else Views(snapshot)
+        self.views = (views if views is not None and views.snapshot is snapshot
+                      else Views(snapshot, previous=current))
         self.version += 1
         self._announce(snapshot)
         self._update_title()

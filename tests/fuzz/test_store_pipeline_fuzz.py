@@ -4,6 +4,7 @@ JSON exports. Nothing raises and every export is JSON."""
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from datetime import datetime, timedelta, timezone
 from typing import Any
 
@@ -17,7 +18,8 @@ from apiwatch.azure.sources import (
     SourceRead,
     parse_source,
 )
-from apiwatch.model import Severity, SourceFailure, Subscription
+from apiwatch.azure.steps import run as steps_run
+from apiwatch.model import Severity, Snapshot, SourceFailure, Subscription
 from apiwatch.store.live import LiveStore
 from apiwatch.store.views import Views
 
@@ -100,15 +102,37 @@ def check_everything_reads(store: LiveStore) -> None:
 def test_fuzzed_reads_through_store_views_and_exports(steps, configured):
     clock = iter(T0 + timedelta(seconds=n) for n in range(1000))
     store = LiveStore([SUB] if configured else [], clock=lambda: next(clock))
+    shown: Views | None = None
     for source, sub, ok, raw in steps:
         if ok:
             value, warnings = parse_source(source, sub, raw)
             store.apply(SourceRead(source, sub, True, value, raw, tuple(warnings)))
+            if len(shown.snapshot.alerts if shown else ()) % 2:  # the poller's slices, or not
+                steps_run(store.prepare_steps(source, sub))
         else:
             failure = SourceFailure(source, sub, "HTTP 503", 503, "ServiceUnavailable")
             store.apply(SourceRead(source, sub, False, failure=failure, retry_after=5.0))
         note(f"{source} {sub} ok={ok}")
         check_everything_reads(store)
+        shown = check_carried_over_as_if_built_anew(store.snapshot(), shown)
+
+
+def check_carried_over_as_if_built_anew(snapshot: Snapshot, previous: Views | None) -> Views:
+    """The console's views take over what the previous snapshot's built from data both
+    share: every index must be what building it anew gives."""
+    carried = Views(snapshot, previous=previous)
+    anew = Views(replace(snapshot))
+    for name in ("alert_figures", "apis", "collections_by_api", "services",
+                 "endpoint_counts_by_api", "recommendations"):
+        assert getattr(carried, name) == getattr(anew, name), name
+    for name in ("onboarded_api_keys", "not_onboarded", "recommendations_by_resource",
+                 "alerts_by_resource"):
+        assert getattr(carried.snapshot, name) == getattr(anew.snapshot, name), name
+    assert ({k: carried.snapshot.endpoints_of(k) for k in carried.endpoint_counts_by_api}
+            == {k: anew.snapshot.endpoints_of(k) for k in anew.endpoint_counts_by_api})
+    assert ([(v.label, v.health, v.alerts, v.recommendations) for v in carried.endpoints]
+            == [(v.label, v.health, v.alerts, v.recommendations) for v in anew.endpoints])
+    return carried
 
 
 @settings(FUZZ, max_examples=15)

@@ -108,3 +108,73 @@ async def test_graph_waits_for_every_first_inventory_read_metadata_does_not(emu,
     assert graph and all(runs >= 1 and set(subs) == readable for runs, subs in graph)
     first_metadata = next((runs, subs) for source, runs, subs in seen if source == "metadata")
     assert first_metadata[0] == 0 and len(first_metadata[1]) == 1  # before any inventory read
+
+
+class RecordingStore(LiveStore):
+    """Notes, for each subscription's assessments applied, whether metadata was held then."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.assessments_applied: list[bool] = []
+
+    def apply(self, read, at=None):
+        if read.source == "assessments" and read.ok:
+            self.assessments_applied.append(self.holds("metadata"))
+        super().apply(read, at)
+
+
+async def poll_with_metadata(emu, monkeypatch, metadata_read):
+    from apiwatch.poller import engine
+
+    real = engine.read_source
+
+    async def spy(session, source, sub=None, **kw):
+        if source == "metadata":
+            return await metadata_read(real(session, source, sub, **kw))
+        return await real(session, source, sub, **kw)
+
+    monkeypatch.setattr(engine, "read_source", spy)
+    store = RecordingStore()
+    readable = sum(1 for s in emu.tenant.subscriptions if s.readable)
+    async with ArmSession(settings(emu)) as session:
+        running = Running(Poller(session, store, FAST, first_backoff=0.05, max_backoff=0.5))
+        try:
+            await running.until(lambda: len(store.assessments_applied) >= readable)
+        finally:
+            await running.stop()
+    return store
+
+
+async def test_first_assessments_wait_for_a_slow_metadata_read(emu, monkeypatch):
+    """Each recommendation is shown with its metadata from the first: assessments read before
+    the metadata lands wait for it (else each is redone, on the loop, when it lands)."""
+    async def slow(read):
+        await asyncio.sleep(0.5)
+        return await read
+
+    store = await poll_with_metadata(emu, monkeypatch, slow)
+    assert store.assessments_applied and all(store.assessments_applied)
+    assert store.snapshot().recommendations[0].description  # from the metadata
+
+
+async def test_assessments_do_not_wait_on_metadata_that_failed_or_hangs(emu, monkeypatch):
+    from apiwatch.azure.sources import SourceRead
+    from apiwatch.model import SourceFailure
+    from apiwatch.poller import engine
+
+    async def failing(read):
+        read.close()
+        return SourceRead("metadata", None, False,
+                          failure=SourceFailure("metadata", None, "HTTP 403", 403))
+
+    monkeypatch.setattr(engine, "METADATA_WAIT_SECONDS", 60.0)
+    store = await poll_with_metadata(emu, monkeypatch, failing)  # well within 60 s
+    assert store.assessments_applied and not any(store.assessments_applied)
+
+    async def hangs(read):
+        read.close()
+        await asyncio.Event().wait()
+
+    monkeypatch.setattr(engine, "METADATA_WAIT_SECONDS", 0.3)
+    store = await poll_with_metadata(emu, monkeypatch, hangs)
+    assert store.assessments_applied and not any(store.assessments_applied)

@@ -170,3 +170,84 @@ def test_the_cache_encodes_in_slices_exactly_what_json_dumps_gives():
         assert isinstance(encoded, EncodedJson)
         assert encoded == json.dumps(raw, separators=(",", ":"))
         assert json.loads(encoded) == raw
+
+
+def metadata(severity: str, description: str) -> list[dict]:
+    return [{"name": "k1", "properties": {"displayName": "Endpoints should be authenticated",
+                                          "severity": severity, "description": description}}]
+
+
+def alert(sub: str, n: int, status: str = "Active", severity: str = "High") -> dict:
+    op = OP.format(sub=sub)
+    return {"id": f"/subscriptions/{sub}/resourceGroups/g/providers/Microsoft.Security/"
+                  f"locations/westeurope/alerts/a{n}", "name": f"a{n}",
+            "properties": {"alertType": "API_X", "severity": severity, "status": status,
+                           "resourceIdentifiers": [{"type": "AzureResource",
+                                                    "azureResourceId": op}]}}
+
+
+def test_recommendations_prepared_in_slices_leave_the_snapshot_nothing_to_redo(monkeypatch):
+    """The poller prepares each read's recommendations in slices on the loop; the snapshot
+    shown next takes them as they are, and shows new metadata once it is prepared too."""
+    from apiwatch.azure import steps
+    from apiwatch.model import Recommendation, Severity
+
+    store = LiveStore((), lambda: NOW)
+    store.apply(read("subscriptions", None, subs("s1", "s2")))
+    store.apply(read("metadata", None, metadata("High", "first")))
+    for sub in ("s1", "s2"):
+        store.apply(read("assessments", sub, [assessment(sub)]))
+        steps.run(store.prepare_steps("assessments", sub))
+    wrapped = []
+    real = Recommendation.with_metadata
+    monkeypatch.setattr(Recommendation, "with_metadata",
+                        lambda self, meta: wrapped.append(self) or real(self, meta))
+
+    first = store.snapshot()
+    assert wrapped == []
+    assert [(r.severity, r.description) for r in first.recommendations] == [
+        (Severity.HIGH, "first")] * 2
+
+    store.apply(read("metadata", None, metadata("Low", "second")))
+    steps.run(store.prepare_steps("metadata", None))
+    assert len(wrapped) == 2  # each subscription's, in the slices
+    second = store.snapshot()
+    assert len(wrapped) == 2
+    assert [(r.severity, r.description) for r in second.recommendations] == [
+        (Severity.LOW, "second")] * 2
+
+    # without the slices (the headless reads, the cache at start) the snapshot does it itself
+    store.apply(read("assessments", "s1", [assessment("s1", "Healthy")]))
+    assert [r.status.value for r in store.snapshot().recommendations] == ["Healthy", "Unhealthy"]
+    assert len(wrapped) == 3
+
+
+def test_views_of_the_next_snapshot_take_over_what_its_unchanged_data_built():
+    """New alerts alone: the APIs, collections and recommendations indexes are the ones already
+    built; the alert counts are counted again, and right."""
+    from apiwatch.store.views import Views
+
+    store = LiveStore((), lambda: NOW)
+    store.apply(read("subscriptions", None, subs("s1")))
+    store.apply(read("assessments", "s1", [assessment("s1")]))
+    store.apply(read("alerts", "s1", [alert("s1", 1), alert("s1", 2, status="Resolved")]))
+    before = Views(store.snapshot()).warm()
+    by_resource = before.snapshot.recommendations_by_resource
+    assert before.open_alerts_by_api == {OP.format(sub="s1").lower().rsplit("/operations/")[0]: 1}
+
+    store.apply(read("alerts", "s1", [alert("s1", 1), alert("s1", 2, status="Resolved"),
+                                      alert("s1", 3, severity="Low")]))
+    after = Views(store.snapshot(), previous=before)
+    assert after.snapshot.recommendations_by_resource is by_resource
+    assert after.snapshot.not_onboarded is before.snapshot.not_onboarded
+    assert after.endpoint_counts_by_api is before.endpoint_counts_by_api
+    assert after.alert_figures is not before.alert_figures
+    assert list(after.open_alerts_by_api.values()) == [2]
+    assert dict(after.alert_figures.open_by_severity) == {"High": 1, "Low": 1}
+    assert len(after.alert_keys) == 3
+
+    store.apply(read("assessments", "s1", [assessment("s1", "Healthy")]))
+    again = Views(store.snapshot(), previous=after)
+    assert again.alert_figures is after.alert_figures
+    assert again.snapshot.recommendations_by_resource is not by_resource
+    assert [r.status.value for r in again.snapshot.recommendations] == ["Healthy"]

@@ -4,7 +4,6 @@ and how fresh each source is."""
 from __future__ import annotations
 
 import heapq
-from collections import Counter
 
 from rich.table import Table
 from rich.text import Text
@@ -69,12 +68,12 @@ class OverviewScreen(AreaScreen):
             grid.add_row(str(sum(getattr(c, attr) or 0 for c in collections)), label)
         self.query_one("#coverage", Static).update(grid)
 
-        by_severity = Counter(a.severity for a in snap.alerts if a.status.is_open)
+        by_severity = views.alert_figures.open_by_severity
         counts = Table.grid(padding=(0, 1))
         counts.add_column(justify="right", style="bold")
         counts.add_column()
         for sev in (Severity.HIGH, Severity.MEDIUM, Severity.LOW, Severity.INFORMATIONAL):
-            counts.add_row(str(by_severity[sev]), fmt.severity(sev))
+            counts.add_row(str(by_severity.get(sev, 0)), fmt.severity(sev))
         odd = sum(n for sev, n in by_severity.items() if not sev.known)
         if odd:
             counts.add_row(str(odd), Text("other", style="magenta"))
