@@ -14,7 +14,7 @@ from typing import Any
 
 from common import Timer, clock, percentile
 from textual.app import App, ComposeResult
-from textual.widgets import Static
+from textual.widgets import Footer, Header, Static, Tabs
 
 from apiwatch.config import Config
 from apiwatch.model import Snapshot
@@ -45,6 +45,21 @@ class Bare(App[None]):
 
     def compose(self) -> ComposeResult:
         yield Static("apiwatch bench: one static line")
+
+
+class StockChrome(App[None]):
+    """Not a floor but a reference: Textual's own Header, Tabs and Footer (with five key
+    bindings) around the same line, the least a console with a keyboard's worth of areas
+    shows. What it costs over `Bare` is Textual's, before any of ours."""
+
+    BINDINGS = [("q", "quit", "Quit"), ("r", "refresh", "Refresh"), ("slash", "filter", "Filter"),
+                ("1", "area", "Overview"), ("2", "area", "Collections")]
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        yield Tabs("Overview", "Collections", "Endpoints", "Recommendations", "Alerts")
+        yield Static("apiwatch bench: one static line")
+        yield Footer()
 
 
 @dataclass
@@ -128,8 +143,8 @@ async def first_paint_apiwatch(snapshot: Snapshot) -> tuple[float, float]:
     return probe.first_ready - start, probe.frames[0] - start
 
 
-async def first_paint_bare() -> float:
-    app = Bare()
+async def first_paint_bare(app_class: type[App[None]] = Bare) -> float:
+    app = app_class()
     probe = FrameProbe(app, ready=lambda: bool(app.screen.query(Static)))
     start = time.perf_counter()
     async with app.run_test(size=SIZE) as pilot:

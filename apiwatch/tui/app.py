@@ -278,8 +278,9 @@ class ApiWatchApp(App[int]):
             self._remember_seen(list(self.seen_alerts))
         current = self.views
         if current is not None and current.snapshot.same_data(snapshot):
-            # Read again, nothing changed (most polls): fresher health, no rebuilt screens.
-            current.snapshot = snapshot
+            # Read again, nothing changed (most polls): fresher health, no rebuilt screens, and
+            # no index rebuilt at the next keystroke either.
+            current.snapshot = snapshot.carry_indexes(current.snapshot)
             for screen in self._area_screens():
                 screen.status_changed()
             self._update_status()

@@ -420,3 +420,33 @@ async def test_an_age_tick_while_a_screen_is_taken_down_does_not_crash(demo_snap
         await app.screen.query_one(StatusLine).remove()  # as during teardown
         app._tick_ages()  # what the one-second interval calls
         await pilot.pause()
+
+
+async def test_a_poll_that_changed_nothing_keeps_every_index_already_built(demo_snapshot):
+    """The same data read again: the next endpoint opened, the next alert counted, use the
+    indexes built before it; a new batch of alerts recounts only the alerts."""
+    from apiwatch.model import AlertStatus
+
+    first = replace(demo_snapshot, from_cache=True)
+    app = make_app(first)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await ready(pilot)
+        built = app.views
+        by_resource = built.snapshot.recommendations_by_resource
+        figures = built.alert_figures
+
+        again = replace(first, from_cache=False)  # a poll: the same objects, fresher
+        app.show_snapshot(again)
+        await pilot.pause()
+        assert app.views is built and app.views.snapshot is again
+        assert again.recommendations_by_resource is by_resource
+        assert app.views.alert_figures is figures
+
+        alert = next(a for a in again.alerts if a.status.is_open)
+        app.apply_alert_status({alert.id}, AlertStatus.DISMISSED)
+        await pilot.pause()
+        assert app.views is not built
+        assert app.views.snapshot.recommendations_by_resource is by_resource
+        assert alert.key not in {a.key for a in app.views.snapshot.alerts if a.status.is_open}
+        assert (sum(app.views.alert_figures.open_by_severity.values())
+                == sum(figures.open_by_severity.values()) - 1)
