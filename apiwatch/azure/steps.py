@@ -18,8 +18,9 @@ Steps = Generator[None, None, T]
 # How long one slice may hold the loop: the console's frames and other reads go between.
 SLICE_SECONDS = 0.004
 
-# One run at a time per loop: two parses interleaved would each be a slice in every turn.
-_turns: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, asyncio.Lock] = (
+# One run at a time per loop and lane: two parses interleaved would each be a slice in every
+# turn. Work that a snapshot shown soon needs takes a lane of its own, not a place in the queue.
+_turns: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, dict[str, asyncio.Lock]] = (
     weakref.WeakKeyDictionary())
 
 
@@ -31,11 +32,15 @@ def run(steps: Steps[T]) -> T:
             return done.value  # type: ignore[no-any-return]
 
 
-async def run_on_loop(steps: Steps[T], slice_seconds: float = SLICE_SECONDS) -> T:
+async def run_on_loop(steps: Steps[T], slice_seconds: float = SLICE_SECONDS,
+                      lane: str = "bulk") -> T:
     loop = asyncio.get_running_loop()
-    turn = _turns.get(loop)
+    lanes = _turns.get(loop)
+    if lanes is None:
+        lanes = _turns[loop] = {}
+    turn = lanes.get(lane)
     if turn is None:
-        turn = _turns[loop] = asyncio.Lock()
+        turn = lanes[lane] = asyncio.Lock()
     async with turn:
         started = time.perf_counter()
         while True:

@@ -95,7 +95,8 @@ class Poller:
         self.max_backoff = max_backoff
         self._rng = rng or random.Random()
         self._wake = asyncio.Event()
-        self._metadata_tried = asyncio.Event()
+        self._metadata_tried = asyncio.Event()  # its first read applied, or its job ended
+        self._metadata_deadline: float | None = None
         self._stopped = False
         self.cycles: dict[str, int] = {}
         self._synced: int | None = None  # the store's `news` when the jobs were last synced
@@ -232,20 +233,29 @@ class Poller:
         if source == "assessments" and read.ok and not read.unchanged:
             await self._metadata_first()
         self.store.apply(read)
+        if source == "metadata":
+            self._metadata_tried.set()
         if read.ok and self.on_read is not None:
             self.on_read(read)
-        if read.ok and not read.unchanged:
-            await steps.run_on_loop(self.store.prepare_steps(source, sub))
+        if read.ok and not read.unchanged and source in self.store.PREPARED:
+            # Its own lane: behind the parses queued for the bulk one, it would still be
+            # waiting when the next snapshot is shown, which then did it all at once.
+            await steps.run_on_loop(self.store.prepare_steps(source, sub), lane="prepare")
         return read.ok, read.retry_after
 
     async def _metadata_first(self) -> None:
         """Assessments go in once the metadata has been read: each subscription's applied
         before it lands is redone when it does (while a large tenant is first read, metadata
-        read in parallel ended after several subscriptions' 1,600 assessments each)."""
+        read in parallel ended after several subscriptions' 1,600 assessments each). One
+        deadline for all: a slow metadata read holds each waiting job's slot."""
         if self._metadata_tried.is_set() or self.store.holds("metadata"):
             return
+        now = self._now()
+        if self._metadata_deadline is None:
+            self._metadata_deadline = now + METADATA_WAIT_SECONDS
         with contextlib.suppress(asyncio.TimeoutError):
-            await asyncio.wait_for(self._metadata_tried.wait(), METADATA_WAIT_SECONDS)
+            await asyncio.wait_for(self._metadata_tried.wait(),
+                                   max(0.0, self._metadata_deadline - now))
 
     def _reschedule(self, job: Job, ok: bool, retry_after: float | None) -> None:
         job.runs += 1

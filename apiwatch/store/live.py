@@ -171,6 +171,8 @@ class LiveStore:
         return out
 
     # -- reading ----------------------------------------------------------------------------
+    PREPARED = frozenset({"assessments", "metadata"})  # the sources prepare_steps works for
+
     def prepare_steps(self, source: str, sub: str | None) -> steps.Steps[None]:
         """Build, in slices, what the next snapshot would otherwise build in one go after this
         source's read: a large subscription's recommendations with their metadata are 5 ms of
@@ -206,8 +208,9 @@ class LiveStore:
             if n % WRAPS_PER_STEP == 0:
                 yield
         value = tuple(wrapped)
-        if (state.changes, self._metadata_by_key()[0]) == key:  # not overtaken between slices
-            self._recommendations[sub] = (key, value)
+        # kept under the versions it was built from: if either moved on between slices, the
+        # next snapshot misses it and builds its own
+        self._recommendations[sub] = (key, value)
         return value
 
     def _values(self, source: str, subs: Iterable[str]) -> Iterable[Any]:

@@ -54,3 +54,18 @@ async def test_sliced_runs_take_turns_whole():
                                 steps.run_on_loop(counting("b", log, 5), slice_seconds=0))
     assert (a, b) == ("a done", "b done")
     assert log == [f"a{i}" for i in range(5)] + [f"b{i}" for i in range(5)]
+
+
+async def test_a_run_in_its_own_lane_does_not_queue_behind_the_bulk_one():
+    """What the next snapshot needs (the store's preparation) goes beside the parses, not
+    after every one queued."""
+    log: list[str] = []
+    bulk = asyncio.gather(steps.run_on_loop(counting("a", log, 20), slice_seconds=0),
+                          steps.run_on_loop(counting("b", log, 20), slice_seconds=0))
+    await asyncio.sleep(0)
+    assert await steps.run_on_loop(counting("p", log, 3), slice_seconds=0,
+                                   lane="prepare") == "p done"
+    assert "p2" in log and "a19" not in log  # done while the first bulk run was still going
+    await bulk
+    assert [x for x in log if x[0] != "p"] == [f"a{i}" for i in range(20)] + [
+        f"b{i}" for i in range(20)]

@@ -239,7 +239,6 @@ def test_views_of_the_next_snapshot_take_over_what_its_unchanged_data_built():
                                       alert("s1", 3, severity="Low")]))
     after = Views(store.snapshot(), previous=before)
     assert after.snapshot.recommendations_by_resource is by_resource
-    assert after.snapshot.not_onboarded is before.snapshot.not_onboarded
     assert after.endpoint_counts_by_api is before.endpoint_counts_by_api
     assert after.alert_figures is not before.alert_figures
     assert list(after.open_alerts_by_api.values()) == [2]
