@@ -29,6 +29,7 @@ from .screens.help import HelpScreen
 from .screens.inventory import CollectionsScreen, EndpointsScreen
 from .screens.overview import OverviewScreen
 from .screens.recommendations import RecommendationsScreen
+from .terminal import Terminal
 from .widgets.status import StatusLine
 
 if TYPE_CHECKING:  # the SDKs load on first use, not before the first paint
@@ -94,10 +95,12 @@ class ApiWatchApp(App[int]):
         loader: Loader | None = None,
         refresh_seconds: float | None = None,
         clock: Callable[[], datetime] = lambda: datetime.now(timezone.utc),
+        terminal: Terminal | None = None,
     ) -> None:
         super().__init__()
         self.config = config
         self.loader = loader
+        self._terminal = terminal  # None: the one Textual draws on, found at mount
         # With a loader (tests, screenshots) reads are one-shot on this interval; otherwise the
         # poller schedules every kind of data on its own.
         self.refresh_seconds = refresh_seconds or 0.0
@@ -136,13 +139,22 @@ class ApiWatchApp(App[int]):
             self.action_refresh()
             if self.refresh_seconds > 0:
                 self.set_interval(self.refresh_seconds, self._tick)
-        # Ages on screen move with the clock, not only when a poll ends: a source failing for
-        # ten minutes must not keep saying "just now". Redrawn only when the text changes.
-        self.set_interval(AGE_TICK_SECONDS, self._tick_ages)
+        if self._terminal is None:
+            self._terminal = Terminal(None) if self.is_headless else Terminal.of_stdin()
+        self.set_interval(AGE_TICK_SECONDS, self._each_second)
         recovered = self.audit.recovered
         if recovered:
             self.notify(f"{recovered} action(s) of an earlier run ended with no known outcome: "
                         "see Audit (5).", severity="warning", timeout=10)
+
+    def _each_second(self) -> None:
+        # SIGHUP does not always come (see terminal.py): a terminal gone is seen here too.
+        if self._terminal is not None and self._terminal.hung_up():
+            self._hang_up()
+            return
+        # Ages on screen move with the clock, not only when a poll ends: a source failing for
+        # ten minutes must not keep saying "just now". Redrawn only when the text changes.
+        self._tick_ages()
 
     def _tick_ages(self) -> None:
         screen = self.screen

@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 from datetime import datetime, timezone
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -46,7 +47,8 @@ def demo_snapshot(emulator_handle) -> Snapshot:
     return read(emulator_handle)
 
 
-def make_app(snapshot: Snapshot | list[Snapshot], config: Config | None = None) -> ApiWatchApp:
+def make_app(snapshot: Snapshot | list[Snapshot], config: Config | None = None,
+             **app_options: Any) -> ApiWatchApp:
     """An app whose reads return the given snapshot(s), one per refresh (the last repeats)."""
     queue = list(snapshot) if isinstance(snapshot, list) else [snapshot]
 
@@ -54,7 +56,7 @@ def make_app(snapshot: Snapshot | list[Snapshot], config: Config | None = None) 
         return queue.pop(0) if len(queue) > 1 else queue[0]
 
     return ApiWatchApp(config or Config(), loader=loader, clock=lambda: FROZEN,
-                       refresh_seconds=3600)
+                       refresh_seconds=3600, **app_options)
 
 
 def _settled(app) -> bool:

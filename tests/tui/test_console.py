@@ -312,6 +312,28 @@ async def test_quit_keys(demo_snapshot, key):
     assert app.return_code == 0
 
 
+async def test_a_terminal_gone_without_a_hangup_signal_ends_the_console(demo_snapshot):
+    """Behind a session leader that survives the hang-up, no SIGHUP comes: the console sees
+    its terminal gone within a second or so and leaves, rather than poll with no one there."""
+    from apiwatch.tui.terminal import Terminal
+
+    master, slave = os.openpty()
+    try:
+        app = make_app(demo_snapshot, terminal=Terminal(slave))
+        async with app.run_test(size=(80, 24)) as pilot:
+            await ready(pilot)
+            app._each_second()  # what the one-second interval calls
+            assert not app._exit  # a terminal still there
+            os.close(master)
+            master = -1
+            await until(pilot, lambda: app._exit, timeout=10, what="the console leaving")
+        assert app.return_code == 0
+    finally:
+        for fd in (master, slave):
+            if fd >= 0:
+                os.close(fd)
+
+
 async def test_vi_keys_move_the_cursor(demo_snapshot):
     app = make_app(demo_snapshot)
     async with app.run_test(size=(80, 24)) as pilot:
@@ -418,7 +440,7 @@ async def test_an_age_tick_while_a_screen_is_taken_down_does_not_crash(demo_snap
     async with app.run_test(size=(100, 30)) as pilot:
         await ready(pilot)
         await app.screen.query_one(StatusLine).remove()  # as during teardown
-        app._tick_ages()  # what the one-second interval calls
+        app._each_second()  # what the one-second interval calls
         await pilot.pause()
 
 
