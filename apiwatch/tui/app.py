@@ -157,11 +157,14 @@ class ApiWatchApp(App[int]):
         self._tick_ages()
 
     def _tick_ages(self) -> None:
-        screen = self.screen
-        if self._exit or self.views is None or not isinstance(screen, AreaScreen):
+        # A screen still composing, or taken down as the app closes, has no status line, and
+        # the app closing may have no screen at all: a tick then has nothing to show, and must
+        # not end the app.
+        if self._exit or self.views is None or not self.screen_stack:
             return
-        # A screen still composing, or taken down as the app closes, has no status line: a tick
-        # then has nothing to show, and must not end the app.
+        screen = self.screen
+        if not isinstance(screen, AreaScreen):
+            return
         with contextlib.suppress(NoMatches):
             screen.show_status()
 

@@ -442,6 +442,8 @@ async def test_an_age_tick_while_a_screen_is_taken_down_does_not_crash(demo_snap
         await app.screen.query_one(StatusLine).remove()  # as during teardown
         app._each_second()  # what the one-second interval calls
         await pilot.pause()
+    assert not app.screen_stack
+    app._each_second()  # a last tick after every screen is gone (the bench met one)
 
 
 async def test_a_poll_that_changed_nothing_keeps_every_index_already_built(demo_snapshot):
