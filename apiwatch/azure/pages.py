@@ -23,8 +23,8 @@ from azure.core.async_paging import AsyncItemPaged
 from azure.core.exceptions import DecodeError
 from azure.core.pipeline.policies import ContentDecodePolicy
 
-from . import steps
-from .steps import Steps
+from .. import steps
+from ..steps import Steps
 
 MAX_PAGES = 5_000
 LISTING_OPTION = "apiwatch_listing"

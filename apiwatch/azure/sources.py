@@ -11,12 +11,13 @@ from typing import Any
 
 from azure.core.exceptions import DecodeError
 
+from .. import steps
 from ..model import SourceFailure
-from . import alerts, apim, assessments, automation, collections, graph, steps, subscriptions
+from ..steps import Steps
+from . import alerts, apim, assessments, automation, collections, graph, subscriptions
 from .errors import describe
 from .pages import Listing, RawPages
 from .session import ArmSession
-from .steps import Steps
 from .wire import BadItem
 
 # Per-subscription sources and tenant-wide ones, with the job (kind) that polls them.

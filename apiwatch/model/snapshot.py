@@ -7,7 +7,9 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from functools import cached_property
+from typing import TypeVar
 
+from ..steps import Steps, run
 from .alerts import Alert
 from .automation import LogicApp, SecurityAutomation
 from .enums import AssessmentStatus, Health
@@ -20,6 +22,8 @@ from .inventory import (
     EndpointInsight,
     Subscription,
 )
+
+T = TypeVar("T")
 
 
 @dataclass(frozen=True, slots=True)
@@ -97,18 +101,22 @@ class Snapshot:
 
     @cached_property
     def recommendations_by_resource(self) -> Mapping[str, tuple[Recommendation, ...]]:
-        grouped: dict[str, list[Recommendation]] = defaultdict(list)
-        for rec in self.recommendations:
-            grouped[rec.resource_key].append(rec)
-        return {k: tuple(v) for k, v in grouped.items()}
+        return run(_grouped(self.recommendations, _resource_of))
 
     @cached_property
     def alerts_by_resource(self) -> Mapping[str, tuple[Alert, ...]]:
-        grouped: dict[str, list[Alert]] = defaultdict(list)
-        for alert in self.alerts:
-            for key in alert.resource_keys:
-                grouped[key].append(alert)
-        return {k: tuple(v) for k, v in grouped.items()}
+        return run(_grouped(self.alerts, _resources_of))
+
+    def index_steps(self) -> Steps[None]:
+        """Build, in slices, the indexes the first drill-down reads: run on the loop while
+        the screen waits for keys, opening a collection then does not group 80,000
+        recommendations first (100 ms of its ~260 ms on the large tenant)."""
+        if "recommendations_by_resource" not in self.__dict__:
+            by_resource = yield from _grouped(self.recommendations, _resource_of)
+            self.__dict__.setdefault("recommendations_by_resource", by_resource)
+        if "alerts_by_resource" not in self.__dict__:
+            by_resource = yield from _grouped(self.alerts, _resources_of)
+            self.__dict__.setdefault("alerts_by_resource", by_resource)
 
     def health_of(self, endpoint: Endpoint) -> Health:
         return endpoint_health(self.recommendations_by_resource.get(endpoint.key, ()))
@@ -132,6 +140,33 @@ class Snapshot:
         carry_over(self.__dict__, previous.__dict__, _INDEX_INPUTS,
                    lambda field: getattr(self, field) is getattr(previous, field))
         return self
+
+
+GROUPED_PER_STEP = 2048  # items grouped between two looks at the clock
+
+
+def _resource_of(rec: Recommendation) -> tuple[str, ...]:
+    return (rec.resource_key,)
+
+
+def _resources_of(alert: Alert) -> tuple[str, ...]:
+    return alert.resource_keys
+
+
+def _grouped(items: Iterable[T], keys_of: Callable[[T], tuple[str, ...]]
+             ) -> Steps[dict[str, tuple[T, ...]]]:
+    grouped: dict[str, list[T]] = defaultdict(list)
+    for n, item in enumerate(items, 1):
+        for key in keys_of(item):
+            grouped[key].append(item)
+        if n % GROUPED_PER_STEP == 0:
+            yield
+    out = {}
+    for n, (key, group) in enumerate(grouped.items(), 1):
+        out[key] = tuple(group)
+        if n % GROUPED_PER_STEP == 0:
+            yield
+    return out
 
 
 def carry_over(into: dict[str, object], source: dict[str, object],

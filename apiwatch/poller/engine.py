@@ -12,7 +12,7 @@ import random
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
-from ..azure import steps
+from .. import steps
 from ..azure.session import ArmSession
 from ..azure.sources import SourceRead, read_source
 from ..store.live import LiveStore

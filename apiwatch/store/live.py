@@ -10,7 +10,7 @@ from datetime import datetime, timezone
 from itertools import chain
 from typing import Any
 
-from ..azure import steps
+from .. import steps
 from ..azure.pages import Listing
 from ..azure.sources import ApimData, SourceRead, parse_source
 from ..model import (

@@ -13,7 +13,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any, NamedTuple
 
-from ..azure.steps import Steps
+from ..steps import Steps
 
 log = logging.getLogger(__name__)
 
@@ -39,7 +39,7 @@ class EncodedJson(str):
 
 
 def encode_steps(raw: Any) -> Steps[EncodedJson]:
-    """json.dumps(raw) in slices (see azure/steps.py): lists a few hundred items at a time,
+    """json.dumps(raw) in slices (see apiwatch/steps.py): lists a few hundred items at a time,
     mappings a value at a time; the same text a single json.dumps gives."""
     return EncodedJson((yield from _encode(raw)))
 

@@ -17,6 +17,7 @@ from textual.app import App
 from textual.binding import Binding
 from textual.css.query import NoMatches
 
+from .. import steps
 from ..config import Config
 from ..model import AlertStatus, Severity, Snapshot
 from ..store.views import Views
@@ -308,6 +309,14 @@ class ApiWatchApp(App[int]):
         for screen in self._area_screens():
             screen.data_changed()
         self._update_status()
+        self.call_after_refresh(self._build_indexes, snapshot)
+
+    def _build_indexes(self, snapshot: Snapshot) -> None:
+        """Once the new data is drawn, the drill-down's indexes are built in slices while the
+        screen waits for keys; a newer snapshot's build replaces this one's."""
+        if self.views is not None and self.views.snapshot is snapshot and not self._exit:
+            self.run_worker(steps.run_on_loop(snapshot.index_steps(), lane="indexes"),
+                            group="indexes", exclusive=True)
 
     def _announce(self, snapshot: Snapshot) -> None:
         """Toast, bell and (if asked) a desktop notification for alerts new since the last

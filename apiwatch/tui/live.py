@@ -8,7 +8,7 @@ import logging
 from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
-from ..azure import steps
+from .. import steps
 from ..azure.pages import Listing
 from ..azure.sources import SourceRead
 from ..config import is_loopback_url

@@ -18,8 +18,8 @@ from apiwatch.azure.sources import (
     SourceRead,
     parse_source,
 )
-from apiwatch.azure.steps import run as steps_run
 from apiwatch.model import Severity, Snapshot, SourceFailure, Subscription
+from apiwatch.steps import run as steps_run
 from apiwatch.store.live import LiveStore
 from apiwatch.store.views import Views
 

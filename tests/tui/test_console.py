@@ -17,6 +17,7 @@ from apiwatch.tui.screens.alerts import AlertScreen, AlertsScreen
 from apiwatch.tui.screens.endpoint import EndpointScreen
 from apiwatch.tui.screens.help import HelpScreen
 from apiwatch.tui.screens.inventory import CollectionsScreen, EndpointsScreen
+from apiwatch.tui.screens.overview import OverviewScreen
 from apiwatch.tui.screens.recommendations import UnhealthyScreen
 from apiwatch.tui.widgets.status import Crumb, StatusLine
 from apiwatch.tui.widgets.table import ResourceTable
@@ -473,3 +474,15 @@ async def test_a_poll_that_changed_nothing_keeps_every_index_already_built(demo_
         assert alert.key not in {a.key for a in app.views.snapshot.alerts if a.status.is_open}
         assert (sum(app.views.alert_figures.open_by_severity.values())
                 == sum(figures.open_by_severity.values()) - 1)
+
+
+async def test_the_drill_down_indexes_are_built_while_the_console_waits_for_keys(demo_snapshot):
+    """Opening a collection, an endpoint or an alert first reads the recommendations and alerts
+    grouped by resource: built in slices once the data is drawn, not at the keystroke."""
+    app = make_app(replace(demo_snapshot))  # a new instance: nothing built yet
+    async with app.run_test(size=(100, 30)) as pilot:
+        await ready(pilot)
+        built = app.views.snapshot.__dict__
+        await until(pilot, lambda: {"recommendations_by_resource", "alerts_by_resource"} <= set(
+            built), what="the indexes built")
+        assert isinstance(app.screen, OverviewScreen)  # nothing opened that would build them

@@ -130,3 +130,36 @@ def test_read_everywhere_needs_every_source_of_every_subscription_and_the_tenant
     assert whole.read_everywhere(("a", "b"), ("graph",))  # a failure counts as tried
     assert not whole.read_everywhere(("a", "b", "c"), ("graph",))
     assert not Snapshot(taken_at=now).read_everywhere(("a",), ())  # no subscriptions yet
+
+
+def test_indexes_built_in_slices_are_the_ones_built_at_once():
+    from dataclasses import replace
+
+    from apiwatch import steps
+    from apiwatch.model import Snapshot
+    from apiwatch.model import snapshot as snapshot_module
+
+    now = datetime(2026, 11, 24, tzinfo=timezone.utc)
+    recs = tuple(replace(rec("Unhealthy" if i % 3 else "Healthy"), resource_id=f"/R/{i % 7}/",
+                         key=f"k{i}") for i in range(50))
+    snap = Snapshot(taken_at=now, recommendations=recs)
+    assert snap.recommendations[0].resource_key == "/r/0"
+    at_once = dict(replace(snap).recommendations_by_resource)
+
+    slices = []
+    gen = snap.index_steps()
+    snapshot_module.GROUPED_PER_STEP, was = 4, snapshot_module.GROUPED_PER_STEP
+    try:
+        while True:
+            try:
+                next(gen)
+            except StopIteration:
+                break
+            slices.append("recommendations_by_resource" in snap.__dict__)
+    finally:
+        snapshot_module.GROUPED_PER_STEP = was
+    assert len(slices) > 10 and not any(slices)  # kept only once whole
+    assert snap.recommendations_by_resource == at_once
+    assert sorted(len(v) for v in at_once.values()) == [7] * 6 + [8]
+    assert snap.alerts_by_resource == {}
+    assert steps.run(snap.index_steps()) is None  # built: nothing left to do

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import asyncio
 
-from apiwatch.azure import steps
+from apiwatch import steps
 
 
 def counting(name: str, log: list[str], n: int) -> steps.Steps[str]:

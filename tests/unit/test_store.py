@@ -158,7 +158,7 @@ def test_news_counts_what_a_user_must_see_soon_not_a_read_time_alone():
 def test_the_cache_encodes_in_slices_exactly_what_json_dumps_gives():
     import json
 
-    from apiwatch.azure import steps
+    from apiwatch import steps
     from apiwatch.store.state_db import EncodedJson, encode_steps
 
     alerts = [{"id": f"a{i}", "properties": {"severity": "High", "n": i, "ok": True, "x": None,
@@ -189,7 +189,7 @@ def alert(sub: str, n: int, status: str = "Active", severity: str = "High") -> d
 def test_recommendations_prepared_in_slices_leave_the_snapshot_nothing_to_redo(monkeypatch):
     """The poller prepares each read's recommendations in slices on the loop; the snapshot
     shown next takes them as they are, and shows new metadata once it is prepared too."""
-    from apiwatch.azure import steps
+    from apiwatch import steps
     from apiwatch.model import Recommendation, Severity
 
     store = LiveStore((), lambda: NOW)
