@@ -51,8 +51,8 @@ class Recommendation:
     # The wire id only when it is not the usual `{resource}/providers/Microsoft.Security/
     # assessments/{key}`: 80,000 ids of ~250 characters each are worth deriving.
     odd_id: str | None = None
-    # Derived once (at parse, in its slices): opening a collection grouped 80,000 of these by
-    # resource and spent most of its 300 ms normalizing the ids.
+    # Derived at construction (the parse and the metadata's wrap, both run in slices): opening
+    # a collection grouped 80,000 of these by resource, most of its 300 ms normalizing ids.
     resource_key: str = field(default="", init=False, compare=False)
 
     def __post_init__(self) -> None:

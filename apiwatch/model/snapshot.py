@@ -107,6 +107,12 @@ class Snapshot:
     def alerts_by_resource(self) -> Mapping[str, tuple[Alert, ...]]:
         return run(_grouped(self.alerts, _resources_of))
 
+    @property
+    def indexed(self) -> bool:
+        """Whether what `index_steps` builds is built."""
+        return "recommendations_by_resource" in self.__dict__ and (
+            "alerts_by_resource" in self.__dict__)
+
     def index_steps(self) -> Steps[None]:
         """Build, in slices, the indexes the first drill-down reads: run on the loop while
         the screen waits for keys, opening a collection then does not group 80,000

@@ -297,6 +297,7 @@ class ApiWatchApp(App[int]):
             # Read again, nothing changed (most polls): fresher health, no rebuilt screens, and
             # no index rebuilt at the next keystroke either.
             current.snapshot = snapshot.carry_indexes(current.snapshot)
+            self._build_indexes(snapshot)  # if the last one's build had not ended
             for screen in self._area_screens():
                 screen.status_changed()
             self._update_status()
@@ -314,7 +315,8 @@ class ApiWatchApp(App[int]):
     def _build_indexes(self, snapshot: Snapshot) -> None:
         """Once the new data is drawn, the drill-down's indexes are built in slices while the
         screen waits for keys; a newer snapshot's build replaces this one's."""
-        if self.views is not None and self.views.snapshot is snapshot and not self._exit:
+        if (self.views is not None and self.views.snapshot is snapshot and not self._exit
+                and not snapshot.indexed):
             self.run_worker(steps.run_on_loop(snapshot.index_steps(), lane="indexes"),
                             group="indexes", exclusive=True)
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 import contextlib
 import fcntl
 import os
+import select
 import signal
 import struct
 import subprocess
@@ -13,6 +14,8 @@ import sys
 import termios
 import threading
 from pathlib import Path
+
+import pytest
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -41,10 +44,12 @@ def test_the_console_leaves_a_terminal_that_hung_up_behind_a_leader_that_stayed(
     )
     os.close(slave)
     screen = bytearray()
-    drawn = threading.Event()
+    drawn, stop = threading.Event(), threading.Event()
 
     def drain() -> None:  # a terminal reads what the console writes, or the console blocks
-        while True:
+        while not stop.is_set():
+            if not select.select([master], [], [], 0.1)[0]:
+                continue
             try:
                 chunk = os.read(master, 65536)
             except OSError:
@@ -59,18 +64,21 @@ def test_the_console_leaves_a_terminal_that_hung_up_behind_a_leader_that_stayed(
     reader.start()
     try:
         assert drawn.wait(60), bytes(screen[-2000:]).decode("utf-8", "replace")
-        console = int(pid_file.read_text())
+        console = int(pid_file.read_text())  # written before the console was even started
+        stop.set()
+        reader.join()
         os.close(master)  # the terminal goes away; only the leader is sent SIGHUP
         master = -1
         assert leader.wait(timeout=30) == 0  # the console left, and the leader with it
-        assert not Path(f"/proc/{console}").exists()
+        with pytest.raises(ProcessLookupError):
+            os.kill(console, 0)
     finally:
+        stop.set()
+        reader.join()
         if master >= 0:
             os.close(master)
         if leader.poll() is None:
-            if pid_file.exists():
-                with contextlib.suppress(ProcessLookupError):
-                    os.kill(int(pid_file.read_text()), signal.SIGKILL)
-            leader.kill()
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(leader.pid, signal.SIGKILL)  # the leader and the console with it
             leader.wait()
 
