@@ -7,6 +7,7 @@ import asyncio
 import contextlib
 import logging
 import signal
+import time
 from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import replace
 from datetime import datetime, timezone
@@ -16,6 +17,7 @@ from textual import work
 from textual.app import App
 from textual.binding import Binding
 from textual.css.query import NoMatches
+from textual.timer import Timer
 
 from .. import steps
 from ..config import Config
@@ -41,6 +43,9 @@ if TYPE_CHECKING:  # the SDKs load on first use, not before the first paint
 
 Loader = Callable[[], Awaitable[Snapshot]]
 AGE_TICK_SECONDS = 1.0
+# New data within this long of the last: the drill-down indexes wait until it settles (a large
+# tenant's first read shows a snapshot a second, each regrouping 80,000 recommendations).
+INDEX_SETTLE_SECONDS = 1.5
 
 
 def _alerts_read_everywhere(snapshot: Snapshot) -> bool:
@@ -102,6 +107,8 @@ class ApiWatchApp(App[int]):
         self.config = config
         self.loader = loader
         self._terminal = terminal  # None: the one Textual draws on, found at mount
+        self._data_shown_at = float("-inf")
+        self._indexing: Timer | None = None
         # With a loader (tests, screenshots) reads are one-shot on this interval; otherwise the
         # poller schedules every kind of data on its own.
         self.refresh_seconds = refresh_seconds or 0.0
@@ -297,7 +304,7 @@ class ApiWatchApp(App[int]):
             # Read again, nothing changed (most polls): fresher health, no rebuilt screens, and
             # no index rebuilt at the next keystroke either.
             current.snapshot = snapshot.carry_indexes(current.snapshot)
-            self._build_indexes(snapshot)  # if the last one's build had not ended
+            self._schedule_indexes(snapshot, news=False)  # the last one's may not have run
             for screen in self._area_screens():
                 screen.status_changed()
             self._update_status()
@@ -310,7 +317,21 @@ class ApiWatchApp(App[int]):
         for screen in self._area_screens():
             screen.data_changed()
         self._update_status()
-        self.call_after_refresh(self._build_indexes, snapshot)
+        self._schedule_indexes(snapshot, news=True)
+
+    def _schedule_indexes(self, snapshot: Snapshot, news: bool) -> None:
+        now = time.monotonic()
+        settling = now - self._data_shown_at < INDEX_SETTLE_SECONDS
+        if news:
+            self._data_shown_at = now
+        if self._indexing is not None:
+            self._indexing.stop()
+            self._indexing = None
+        if settling:
+            self._indexing = self.set_timer(INDEX_SETTLE_SECONDS,
+                                            lambda: self._build_indexes(snapshot))
+        else:
+            self.call_after_refresh(self._build_indexes, snapshot)
 
     def _build_indexes(self, snapshot: Snapshot) -> None:
         """Once the new data is drawn, the drill-down's indexes are built in slices while the

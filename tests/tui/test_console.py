@@ -486,10 +486,13 @@ async def test_the_drill_down_indexes_are_built_while_the_console_waits_for_keys
         await until(pilot, lambda: {"recommendations_by_resource", "alerts_by_resource"} <= set(
             built), what="the indexes built")
         assert isinstance(app.screen, OverviewScreen)  # nothing opened that would build them
-        # new data, then at once the same read again (a quiet poll): the one shown gets them
+        # new data a moment after the last waits for the stream to settle, then the same read
+        # again (a quiet poll): the one shown gets them
         news = replace(demo_snapshot, alerts=demo_snapshot.alerts[:-1])
-        again = replace(news)
         app.show_snapshot(news)
+        await pilot.pause()
+        assert not news.indexed
+        again = replace(news)
         app.show_snapshot(again)
         assert app.views.snapshot is again
         await until(pilot, lambda: again.indexed, what="the quiet poll's snapshot indexed")
