@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
 from .. import steps
@@ -13,7 +13,7 @@ from ..azure.pages import Listing
 from ..azure.sources import SourceRead
 from ..config import is_loopback_url
 from ..poller.engine import Intervals, Poller
-from ..poller.memory import keep_long_lived
+from ..poller.memory import keep_long_lived, release_free_heap
 from ..store.live import LiveStore
 from ..store.state_db import StateDB, encode_steps, open_state_db
 from ..store.views import Views
@@ -31,6 +31,9 @@ PUBLISH_GAP_SECONDS = 1.0
 FRESHNESS_SECONDS = 5.0
 # After `r`, the user watches for the fresh reads: each is shown at once for this long.
 ASKED_SECONDS = 30.0
+# News stopped for this long (a refresh's stream has ended): the heap its JSON left free is
+# handed back to the system.
+RELEASE_AFTER_SECONDS = 3.0
 
 
 def cache_profile(resource_manager: str, subscriptions: tuple[str, ...],
@@ -59,7 +62,8 @@ class LiveFeed:
         self._published_at = float("-inf")
         self._written: dict[tuple[str, str | None], int] = {}  # source's `changes` when cached
         self._writes: dict[tuple[str, str | None], asyncio.Task[None]] = {}
-        self._seen_writes: set[asyncio.Task[None]] = set()
+        self._chores: set[asyncio.Task[Any]] = set()  # seen-alert writes, heap releases
+        self._releasing: Timer | None = None
 
     async def run(self) -> None:
         app = self.app
@@ -104,13 +108,13 @@ class LiveFeed:
         if self.db is not None and ids:
             db = self.db
             task = asyncio.get_running_loop().create_task(asyncio.to_thread(db.mark_seen, ids))
-            self._seen_writes.add(task)
-            task.add_done_callback(self._seen_writes.discard)
+            self._chores.add(task)
+            task.add_done_callback(self._chores.discard)
 
     async def stop(self) -> None:
         if self.poller is not None:
             await self.poller.stop()
-        pending = [*self._writes.values(), *self._seen_writes]
+        pending = [*self._writes.values(), *self._chores]
         if pending:
             await asyncio.gather(*pending, return_exceptions=True)
         if self.db is not None:
@@ -134,8 +138,19 @@ class LiveFeed:
     def _publish(self) -> None:
         self._publishing = None
         self._published_at = asyncio.get_running_loop().time()
+        news = self.store.news != self._news_shown
         self._news_shown = self.store.news
         self.app.show_snapshot(self.store.snapshot())
+        if news:
+            if self._releasing is not None:
+                self._releasing.stop()
+            self._releasing = self.app.set_timer(RELEASE_AFTER_SECONDS, self._release)
+
+    def _release(self) -> None:
+        self._releasing = None
+        task = asyncio.get_running_loop().create_task(asyncio.to_thread(release_free_heap))
+        self._chores.add(task)
+        task.add_done_callback(self._chores.discard)
 
     def _cache(self, read: SourceRead) -> None:
         """Write the source's JSON in a thread; a newer read of the same source waits its turn."""

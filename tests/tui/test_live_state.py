@@ -214,3 +214,20 @@ async def test_a_restart_reads_unchanged_pages_without_decoding_them(emu, monkey
         assert all(r.ok and r.unchanged for r in first.values())
         await until(pilot, lambda: not again.views.snapshot.from_cache)
         assert again.views.snapshot.alerts is cached  # the very objects read from the cache
+
+
+async def test_the_heap_a_refresh_left_free_is_handed_back_once_news_stops(emu, monkeypatch):
+    """A console left open for days on a shared jump host gives back what each refresh's JSON
+    used: once the news of the first refresh has stopped, and again after later news."""
+    from apiwatch.tui import live
+
+    released = []
+    monkeypatch.setattr(live, "RELEASE_AFTER_SECONDS", 0.3)
+    monkeypatch.setattr(live, "release_free_heap", lambda: released.append(app.version) or True)
+    app = console(emu)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await until(pilot, lambda: released, what="a release after the first refresh")
+        assert app.views and not app.views.snapshot.from_cache
+        count = len(released)
+        await emu.add_alerts(1)  # news
+        await until(pilot, lambda: len(released) > count, what="a release after new alerts")
