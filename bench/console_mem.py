@@ -30,7 +30,7 @@ from console import SIZE, AllEndpointsScreen, FrameProbe, _until, data_on_screen
 
 from apiwatch.config import Config
 from apiwatch.tui.app import ApiWatchApp
-from apiwatch.tui.live import FRESHNESS_SECONDS
+from apiwatch.tui.live import FRESHNESS_SECONDS, RELEASE_AFTER_SECONDS
 from apiwatch.tui.screens.inventory import CollectionsScreen
 
 REFRESH_LIMIT = 240.0  # seconds for the first live refresh of the whole tenant
@@ -72,6 +72,10 @@ async def measure(url: str, ca: Path, token: str, idle_seconds: float) -> dict[s
         await _until(pilot, lambda: data_on_screen(app))
         await pilot.pause(1.0)
         out["rss_refreshed_mb"] = rss_mb()
+        # and once the refresh's news has stopped long enough for the console to hand the heap
+        # its JSON left free back to the system: what a console left open holds
+        await pilot.pause(RELEASE_AFTER_SECONDS + 1.0)
+        out["rss_settled_mb"] = rss_mb()
 
         # Idle on the Overview, as a console left open on a quiet tenant.
         await pilot.press("1")
