@@ -9,7 +9,7 @@ subscriptions makes 100 alert reads a minute and each full pass costs about a se
 from __future__ import annotations
 
 import ctypes
-import ctypes.util
+import functools
 import gc
 import time
 from collections.abc import Callable
@@ -41,14 +41,12 @@ def keep_long_lived() -> None:
     _policy.keep_long_lived()
 
 
+@functools.cache  # looked up on first use, not at start
 def _malloc_trim() -> Callable[[int], int] | None:
-    try:
-        return ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6").malloc_trim  # type: ignore[no-any-return]
-    except (OSError, AttributeError):  # not glibc: nothing to ask
+    try:  # the process's own symbols: glibc's are there (find_library would run ldconfig)
+        return ctypes.CDLL(None).malloc_trim  # type: ignore[no-any-return]
+    except (OSError, AttributeError, TypeError):  # not glibc: nothing to ask
         return None
-
-
-_trim = _malloc_trim()
 
 
 def release_free_heap() -> bool:
@@ -56,7 +54,8 @@ def release_free_heap() -> bool:
     transient JSON leaves ~30 MB free but held, which a console left open for days on a shared
     jump host should not keep. Tens of milliseconds on a large heap, so in a worker thread (the
     call lets go of the GIL). False where there is no such call."""
-    if _trim is None:
+    trim = _malloc_trim()
+    if trim is None:
         return False
-    _trim(0)
+    trim(0)
     return True
