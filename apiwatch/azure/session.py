@@ -133,8 +133,8 @@ class ArmSession:
         ]
 
     def proxy_kwargs(self, url: str) -> dict[str, Any]:
-        """`proxy` and `proxy_auth` for a request sent on `http` (outside ARM's pipeline), from
-        the environment; empty to go direct."""
+        """`proxy` (and `proxy_headers` with its login) for a request sent on `http` (outside
+        ARM's pipeline), from the environment; empty to go direct."""
         return self.proxies.request_kwargs(url)
 
     def _client_kwargs(self) -> dict[str, Any]:

@@ -185,10 +185,10 @@ class LiveStore:
 
     def _metadata_by_key(self) -> tuple[int, dict[str, AssessmentMetadata]]:
         state = self.states.get(("metadata", None))
-        changes = state.changes if state is not None and state.value is not None else -1
+        held = state.value if state is not None else None
+        changes = state.changes if state is not None and held is not None else -1
         if self._metadata[0] != changes:
-            assert state is not None
-            self._metadata = (changes, {m.key.lower(): m for m in state.value})
+            self._metadata = (changes, {m.key.lower(): m for m in held or ()})
         return self._metadata
 
     def _with_metadata_steps(self, sub: str) -> steps.Steps[tuple[Recommendation, ...]]:

@@ -13,7 +13,6 @@ from ..model import (
     KEY_UNAUTHENTICATED,
     KEY_UNUSED,
     Alert,
-    AlertStatus,
     ApiCollection,
     ApimApi,
     ApimService,
@@ -151,16 +150,13 @@ class AlertFigures:
         by_severity: dict[Severity, int] = defaultdict(int)
         for alert in alerts:
             keys.append(alert.key)
-            status = alert.status
-            if status is _RESOLVED or status is _DISMISSED:
-                continue  # not `status.is_open`: the property is most of a pass's cost
+            if not alert.status.is_open:
+                continue
             by_severity[alert.severity] += 1
             for api in alert.api_keys:
                 by_api[api] += 1
         return cls(frozenset(keys), dict(by_api), dict(by_severity))
 
-
-_RESOLVED, _DISMISSED = AlertStatus.RESOLVED, AlertStatus.DISMISSED
 
 # each cached index of Views, and the snapshot's fields it is built from
 _INDEX_INPUTS: Mapping[str, tuple[str, ...]] = {

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
@@ -106,10 +107,13 @@ class LiveFeed:
     def mark_seen(self, ids: list[str]) -> None:
         """Persist in a thread: an fsync must not hold up the screen."""
         if self.db is not None and ids:
-            db = self.db
-            task = asyncio.get_running_loop().create_task(asyncio.to_thread(db.mark_seen, ids))
-            self._chores.add(task)
-            task.add_done_callback(self._chores.discard)
+            self._in_thread(self.db.mark_seen, ids)
+
+    def _in_thread(self, chore: Callable[..., Any], *args: Any) -> None:
+        """A chore in a worker thread, waited for when the feed stops."""
+        task = asyncio.get_running_loop().create_task(asyncio.to_thread(chore, *args))
+        self._chores.add(task)
+        task.add_done_callback(self._chores.discard)
 
     async def stop(self) -> None:
         if self.poller is not None:
@@ -148,9 +152,7 @@ class LiveFeed:
 
     def _release(self) -> None:
         self._releasing = None
-        task = asyncio.get_running_loop().create_task(asyncio.to_thread(release_free_heap))
-        self._chores.add(task)
-        task.add_done_callback(self._chores.discard)
+        self._in_thread(release_free_heap)
 
     def _cache(self, read: SourceRead) -> None:
         """Write the source's JSON in a thread; a newer read of the same source waits its turn."""
