@@ -21,7 +21,7 @@ from .inventory import (
     EndpointInsight,
     Subscription,
 )
-from .snapshot import Snapshot, SourceFailure, SourceHealth, endpoint_health
+from .snapshot import ReadProgress, Snapshot, SourceFailure, SourceHealth, endpoint_health
 
 __all__ = [
     "KEY_UNAUTHENTICATED",
@@ -42,6 +42,7 @@ __all__ = [
     "LogicTrigger",
     "OpenEnum",
     "ProvisioningState",
+    "ReadProgress",
     "Recommendation",
     "SecurityAutomation",
     "SensitivityContext",

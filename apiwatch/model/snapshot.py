@@ -54,6 +54,20 @@ def endpoint_health(recommendations: Iterable[Recommendation]) -> Health:
     return Health.UNKNOWN_HEALTH
 
 
+@dataclass(frozen=True, slots=True)
+class ReadProgress:
+    """How far the first read of some sources has got: until it is complete, every count
+    built on them covers only part of the tenant."""
+
+    read: int  # subscriptions with every one of the sources read (or failed) at least once
+    listed: int  # subscriptions listed so far; none while the list itself is still unread
+    tenant_read: bool = True  # and the tenant-wide sources asked for
+
+    @property
+    def complete(self) -> bool:
+        return self.listed > 0 and self.read == self.listed and self.tenant_read
+
+
 @dataclass(frozen=True)
 class Snapshot:
     taken_at: datetime
@@ -76,11 +90,19 @@ class Snapshot:
                         ) -> bool:
         """Every one of these sources, of every subscription listed, and the tenant-wide ones,
         has been read (or has failed) at least once."""
+        return self.progress(per_subscription, tenant_wide).complete
+
+    def progress(self, per_subscription: Iterable[str], tenant_wide: Iterable[str] = ()
+                 ) -> ReadProgress:
+        """How many listed subscriptions have had each of these sources read (or failed) at
+        least once, from Azure or from the cache: what the counts shown so far cover."""
         tried = {(h.source, (h.subscription_id or "").lower()) for h in self.health
                  if h.status != "pending"}
-        wanted = {(source, s.subscription_id.lower()) for s in self.subscriptions
-                  for source in per_subscription} | {(source, "") for source in tenant_wide}
-        return bool(self.subscriptions) and wanted <= tried
+        sources = tuple(per_subscription)
+        read = sum(1 for s in self.subscriptions
+                   if all((source, s.subscription_id.lower()) in tried for source in sources))
+        return ReadProgress(read, len(self.subscriptions),
+                            all((source, "") in tried for source in tenant_wide))
 
     def same_data(self, other: Snapshot) -> bool:
         """`other` holds the same data, read later: only its freshness and the sources' health

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import datetime, timezone
 
 from rich.text import Text
 
-from ..model import AlertStatus, Health, Severity
+from ..model import AlertStatus, Health, Severity, Snapshot
 
 SEVERITY_STYLE = {
     Severity.HIGH: "bold red",
@@ -87,3 +88,24 @@ def age(value: datetime | None, now: datetime | None = None) -> str:
 
 def not_onboarded(name: str) -> Text:
     return Text(f"{name} (not onboarded)", style="italic yellow")
+
+
+def still_loading(snapshot: Snapshot, per_subscription: Iterable[str],
+                  tenant_wide: Iterable[str] = ()) -> str | None:
+    """What a count built on these sources still lacks, in a few words; None once every
+    subscription's first read (or the cache's) has them. A snapshot that reports no source
+    health at all (made by hand, not read) has nothing to say."""
+    if not snapshot.health:
+        return None
+    progress = snapshot.progress(per_subscription, tenant_wide)
+    if progress.complete:
+        return None
+    if not progress.listed:
+        # none listed yet; once the list has been tried, there is none to wait for (its failure
+        # is said on its own)
+        listed = any(h.source == "subscriptions" and h.status != "pending"
+                     for h in snapshot.health)
+        return None if listed else "loading the subscription list…"
+    if progress.read < progress.listed:
+        return f"loaded {progress.read}/{progress.listed} subscriptions so far"
+    return "loading tenant-wide data…"

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import io
 from pathlib import Path
 
 import pytest
+from rich.console import Console
 from rich.text import Text
 
 from apiwatch.config import Config, PollingSettings
@@ -83,7 +85,32 @@ async def test_unreachable_azure_is_a_status_not_a_crash(emu):
         (failure,) = app.views.snapshot.failures
         assert failure.source == "subscriptions" and failure.message.startswith("connection failed")
         assert "subscriptions (tenant): connection failed" in status_text(app)
+        assert "loading" not in status_text(app)  # a failed list is not one still to come
         for area in ("2", "3", "4", "5", "1"):  # every area still opens, empty
             await pilot.press(area)
             await pilot.pause()
         assert "connection failed" in str(app.screen.query_one("#sources").content)
+
+
+def card_text(app, card: str) -> str:
+    console = Console(width=60, file=io.StringIO(), record=True)
+    console.print(app.screen.query_one(card).content)
+    return console.export_text()
+
+
+async def test_counts_from_part_of_the_tenant_say_so_until_every_subscription_is_read(emu):
+    slow = next(s for s in emu.tenant.subscriptions if s.readable)
+    emu.faults.add("slow", count=None, delay_ms=1500,
+                   match=f"/subscriptions/{slow.subscription_id}/providers/Microsoft.Security/alerts")
+    listed = len(emu.tenant.subscriptions)
+    app = ApiWatchApp(config_for(emu))
+    async with app.run_test(size=(100, 30)) as pilot:
+        so_far = f"loaded {listed - 1}/{listed} subscriptions so far"
+        await until(pilot, lambda: app.views is not None and so_far in card_text(
+            app, "#alert-counts"), what="the alert counts marked partial")
+        assert so_far in status_text(app)
+        emu.faults.clear()
+        await until(pilot, lambda: settled(app) and "so far" not in card_text(
+            app, "#alert-counts"), what="the partial mark gone once every alert list is read")
+        assert "so far" not in status_text(app)
+        assert "so far" not in card_text(app, "#coverage")

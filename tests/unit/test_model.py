@@ -118,7 +118,7 @@ def test_assessment_ids_are_derived_when_usual_and_kept_when_not():
 def test_read_everywhere_needs_every_source_of_every_subscription_and_the_tenant():
     from datetime import datetime, timezone
 
-    from apiwatch.model import Snapshot, SourceHealth, Subscription
+    from apiwatch.model import ReadProgress, Snapshot, SourceHealth, Subscription
 
     now = datetime(2026, 11, 24, tzinfo=timezone.utc)
     subs = (Subscription("S1", "one"), Subscription("s2", "two"))
@@ -130,6 +130,10 @@ def test_read_everywhere_needs_every_source_of_every_subscription_and_the_tenant
     assert whole.read_everywhere(("a", "b"), ("graph",))  # a failure counts as tried
     assert not whole.read_everywhere(("a", "b", "c"), ("graph",))
     assert not Snapshot(taken_at=now).read_everywhere(("a",), ())  # no subscriptions yet
+    assert partial.progress(("a", "b"), ("graph",)) == ReadProgress(2, 2, tenant_read=False)
+    one = Snapshot(taken_at=now, subscriptions=subs, health=tuple(health[:3]))
+    assert one.progress(("a", "b")) == ReadProgress(1, 2)  # s2 lacks b
+    assert one.progress(("a",)).complete
 
 
 def test_indexes_built_in_slices_are_the_ones_built_at_once():

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import heapq
 
+from rich.console import Group
 from rich.table import Table
 from rich.text import Text
 from textual.app import ComposeResult
@@ -32,8 +33,18 @@ KIND_SOURCES = (("alerts", ("alerts",)),
                 ("automation", ("automations", "logic-apps")))
 
 
+# What the coverage card counts from.
+COVERAGE_SOURCES = ("collections", "apim")
+
+
 class OverviewScreen(AreaScreen):
     crumb_title = "Overview"
+    _coverage: Table | None = None
+    _counts: Table | None = None
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._cards_shown: dict[str, tuple[Table, str | None]] = {}
     DEFAULT_CSS = """
     OverviewScreen #cards { height: auto; }
     OverviewScreen #cards Static { width: 1fr; height: auto; padding: 0 1; }
@@ -66,7 +77,7 @@ class OverviewScreen(AreaScreen):
                             ("external", "internet-exposed"),
                             ("sensitive", "with sensitive data")):
             grid.add_row(str(sum(getattr(c, attr) or 0 for c in collections)), label)
-        self.query_one("#coverage", Static).update(grid)
+        self._coverage = grid
 
         by_severity = views.alert_figures.open_by_severity
         counts = Table.grid(padding=(0, 1))
@@ -78,7 +89,8 @@ class OverviewScreen(AreaScreen):
         if odd:
             counts.add_row(str(odd), Text("other", style="magenta"))
         counts.add_row(str(self.watch_app.unseen_alert_count), "new since last look")
-        self.query_one("#alert-counts", Static).update(counts)
+        self._counts = counts
+        self._show_cards()
 
         alerts_by_api = views.open_alerts_by_api
 
@@ -99,9 +111,26 @@ class OverviewScreen(AreaScreen):
             for c in top
         )
 
+    def _show_cards(self) -> None:
+        """The cards, each with what its counts still lack while the first read (or the
+        cache's load) is under way: partial counts must not pass for the tenant's."""
+        views = self.watch_app.views
+        if views is None or self._coverage is None or self._counts is None:
+            return
+        for card, grid, sources in (("#coverage", self._coverage, COVERAGE_SOURCES),
+                                    ("#alert-counts", self._counts, ("alerts",))):
+            loading = fmt.still_loading(views.snapshot, sources)
+            shown = self._cards_shown.get(card)
+            if shown is not None and shown[0] is grid and shown[1] == loading:
+                continue  # a poll that changed nothing must not cost a frame
+            self._cards_shown[card] = (grid, loading)
+            self.query_one(card, Static).update(
+                Group(grid, Text(loading, style="bold yellow")) if loading else grid)
+
     def show_status(self) -> None:
         super().show_status()
         if self.watch_app.views is not None:
+            self._show_cards()
             sources = self.query_one("#sources", Static)
             text = self._sources()
             if text != sources.content:

@@ -7,10 +7,16 @@ from typing import TYPE_CHECKING, cast
 from rich.text import Text
 from textual.widgets import Static
 
+from ...azure.sources import SUBSCRIPTION_SOURCES
+from .. import format as fmt
 from ..format import age
 
 if TYPE_CHECKING:
     from ..app import ApiWatchApp
+
+
+# Read by the poller besides the subscription list (which `still_loading` counts on its own).
+TENANT_WIDE = ("metadata", "graph")
 
 
 class StatusLine(Static):
@@ -47,7 +53,10 @@ class StatusLine(Static):
                 parts.append(Text(str(snap.failures[0]), style="bold red"))
             elif failing:
                 parts.append(Text(f"{len(failing)} scope(s) failing", style="bold yellow"))
-            if app.refreshing:
+            loading = fmt.still_loading(snap, SUBSCRIPTION_SOURCES, TENANT_WIDE)
+            if loading:
+                parts.append(Text(loading, style="bold yellow"))
+            elif app.refreshing:
                 parts.append(Text("refreshing…"))
         if app.read_only:
             parts.append(Text("READ-ONLY", style="bold reverse"))
