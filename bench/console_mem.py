@@ -7,7 +7,8 @@ run.py, which first writes the large tenant's cache into a state directory as ap
 
 The console starts as a user starts it (live mode, not a test loader): it opens the cache from
 its state database in a worker thread, shows it, and polls the emulator. Measured: after the
-cached tenant is on the Overview; after Collections and a screen of every endpoint are open; and
+whole cached tenant is on the Overview; after Collections and a screen of every endpoint are
+open; and
 after the first live refresh has read every cached source again (pages as cached are digested,
 not decoded; the others pass through memory beside the cached data). Then it sits idle on the
 Overview while the poller keeps reading a tenant where nothing changes: CPU, frames and terminal
@@ -56,7 +57,11 @@ async def measure(url: str, ca: Path, token: str, idle_seconds: float) -> dict[s
         ok = await _until(pilot, lambda: data_on_screen(app))
         if not ok or app.views is None or not app.views.snapshot.from_cache:
             raise SystemExit("the console did not open on the cached tenant")
-        out["cached_on_screen_s"] = time.perf_counter() - began
+        out["cached_on_screen_s"] = time.perf_counter() - began  # the Overview's sources
+        # the rest of the cache (recommendations, insights) loaded and shown: the poller starts
+        await _until(pilot, lambda: app.live is not None and app.live.poller is not None
+                     and data_on_screen(app))
+        out["cache_loaded_s"] = time.perf_counter() - began
         out["rss_overview_mb"] = rss_mb()
         await pilot.press("2")
         await _until(pilot, lambda: isinstance(app.screen, CollectionsScreen)

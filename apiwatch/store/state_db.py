@@ -8,7 +8,7 @@ import json
 import logging
 import sqlite3
 import threading
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any, NamedTuple
@@ -149,13 +149,17 @@ class StateDB:
                 (fetched_at.isoformat(), profile, source, (subscription or "").lower()),
             )
 
-    def cached_sources(self, profile: str) -> Iterator[CachedSource]:
+    def cached_sources(self, profile: str, wanted: Callable[[str], bool] = lambda _: True
+                       ) -> Iterator[CachedSource]:
         """One source at a time: a large tenant's cache is hundreds of MB of JSON, and holding
-        it all while parsing would leave the heap that much larger for good."""
+        it all while parsing would leave the heap that much larger for good. `wanted` picks
+        sources by name (a console loads what its first screen shows first)."""
         with self._lock:
             keys = self._db.execute(
-                "SELECT rowid FROM source_cache WHERE profile = ?", (profile,)).fetchall()
-        for (rowid,) in keys:
+                "SELECT rowid, source FROM source_cache WHERE profile = ?", (profile,)).fetchall()
+        for rowid, name in keys:
+            if not wanted(name):
+                continue
             with self._lock:
                 row = self._db.execute(
                     "SELECT source, subscription, fetched_at, payload, listing FROM source_cache"

@@ -90,6 +90,17 @@ def not_onboarded(name: str) -> Text:
     return Text(f"{name} (not onboarded)", style="italic yellow")
 
 
+
+# What the console shows, by the sources it is made of: per subscription, tenant-wide.
+KINDS_LOADED = (
+    ("alerts", ("alerts",), ()),
+    ("inventory", ("collections", "apim"), ()),
+    ("recommendations", ("assessments",), ("metadata",)),
+    ("automation", ("automations", "logic-apps"), ()),
+    ("insights", (), ("graph",)),
+)
+
+
 def still_loading(snapshot: Snapshot, per_subscription: Iterable[str],
                   tenant_wide: Iterable[str] = ()) -> str | None:
     """What a count built on these sources still lacks, in a few words; None once every
@@ -101,11 +112,30 @@ def still_loading(snapshot: Snapshot, per_subscription: Iterable[str],
     if progress.complete:
         return None
     if not progress.listed:
-        # none listed yet; once the list has been tried, there is none to wait for (its failure
-        # is said on its own)
-        listed = any(h.source == "subscriptions" and h.status != "pending"
-                     for h in snapshot.health)
-        return None if listed else "loading the subscription list…"
+        return None if _listed(snapshot) else "loading the subscription list…"
     if progress.read < progress.listed:
         return f"loaded {progress.read}/{progress.listed} subscriptions so far"
     return "loading tenant-wide data…"
+
+
+def kinds_loading(snapshot: Snapshot) -> str | None:
+    """Which kinds of data the first read (or the cache's load) has not brought in full yet,
+    with how many subscriptions each has: 'loading recommendations 12/50, insights'."""
+    if not snapshot.health:
+        return None
+    parts = []
+    for kind, per_subscription, tenant_wide in KINDS_LOADED:
+        progress = snapshot.progress(per_subscription, tenant_wide)
+        if progress.complete:
+            continue
+        if not progress.listed:
+            return None if _listed(snapshot) else "loading the subscription list…"
+        parts.append(f"{kind} {progress.read}/{progress.listed}"
+                     if progress.read < progress.listed else kind)
+    return "loading " + ", ".join(parts) if parts else None
+
+
+def _listed(snapshot: Snapshot) -> bool:
+    """The subscription list has been tried: none listed then means none to wait for (its
+    failure is said on its own)."""
+    return any(h.source == "subscriptions" and h.status != "pending" for h in snapshot.health)

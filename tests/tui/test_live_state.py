@@ -111,6 +111,37 @@ async def test_instant_start_from_the_cache_marked_stale(emu):
     await emu.start()
 
 
+async def test_the_cache_opens_what_the_overview_counts_first_and_says_what_is_to_come(emu):
+    app = console(emu)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await until(pilot, lambda: app.views and app.views.snapshot.recommendations
+                    and len(app.views.snapshot.alerts) == total(emu))
+        await pilot.pause(0.5)  # let the cache writes land
+        recommendations = len(app.views.snapshot.recommendations)
+    await emu.stop()  # only the cache can fill the screen
+    cold = console(emu)
+    shown: list[tuple[int, int, str]] = []
+    show = cold.show_snapshot
+
+    def watched(snapshot, views=None):
+        show(snapshot, views)
+        shown.append((len(snapshot.alerts), len(snapshot.recommendations), status(cold)))
+
+    cold.show_snapshot = watched
+    async with cold.run_test(size=(100, 30)) as pilot:
+        await until(pilot, lambda: len(shown) >= 2, timeout=10)
+    await emu.start()
+    (alerts, recs, line), (_, recs_after, line_after) = shown[:2]
+    assert alerts == total(emu) and recs == 0  # the Overview's counts first
+    # (the unreadable subscription has nothing cached: it waits for Azure, which is down)
+    listed, cached = len(emu.tenant.subscriptions), len(emu.tenant.readable_subscriptions)
+    assert f"alerts {cached}/{listed}, inventory {cached}/{listed}, recommendations 0/" in line
+    assert line.endswith("insights")
+    assert recs_after == recommendations
+    assert f"recommendations {cached}/{listed}" in line_after
+    assert not line_after.endswith("insights")
+
+
 async def test_a_quiet_tenant_costs_no_rebuilds_and_no_cache_rewrites(emu):
     """Polls that change nothing move only the freshness: the screens keep their rows (and the
     cursor), the cache keeps its JSON; one new alert then rebuilds and is written."""

@@ -7,16 +7,11 @@ from typing import TYPE_CHECKING, cast
 from rich.text import Text
 from textual.widgets import Static
 
-from ...azure.sources import SUBSCRIPTION_SOURCES
 from .. import format as fmt
 from ..format import age
 
 if TYPE_CHECKING:
     from ..app import ApiWatchApp
-
-
-# Read by the poller besides the subscription list (which `still_loading` counts on its own).
-TENANT_WIDE = ("metadata", "graph")
 
 
 class StatusLine(Static):
@@ -53,7 +48,7 @@ class StatusLine(Static):
                 parts.append(Text(str(snap.failures[0]), style="bold red"))
             elif failing:
                 parts.append(Text(f"{len(failing)} scope(s) failing", style="bold yellow"))
-            loading = fmt.still_loading(snap, SUBSCRIPTION_SOURCES, TENANT_WIDE)
+            loading = fmt.kinds_loading(snap)
             if loading:
                 parts.append(Text(loading, style="bold yellow"))
             elif app.refreshing:
