@@ -96,13 +96,19 @@ class Snapshot:
                  ) -> ReadProgress:
         """How many listed subscriptions have had each of these sources read (or failed) at
         least once, from Azure or from the cache: what the counts shown so far cover."""
-        tried = {(h.source, (h.subscription_id or "").lower()) for h in self.health
-                 if h.status != "pending"}
+        tried = self._tried
         sources = tuple(per_subscription)
         read = sum(1 for s in self.subscriptions
                    if all((source, s.subscription_id.lower()) in tried for source in sources))
         return ReadProgress(read, len(self.subscriptions),
                             all((source, "") in tried for source in tenant_wide))
+
+    @cached_property
+    def _tried(self) -> frozenset[tuple[str, str]]:
+        """(source, subscription or "") of each source read or failed at least once: asked by
+        the status line at every tick, and by each card."""
+        return frozenset((h.source, (h.subscription_id or "").lower()) for h in self.health
+                         if h.status != "pending")
 
     def same_data(self, other: Snapshot) -> bool:
         """`other` holds the same data, read later: only its freshness and the sources' health
