@@ -42,14 +42,17 @@ class ApiCollection:
     external: int | None
     sensitive: int | None
     sensitivity_label: str | None
+    # Join key of the APIM API this collection covers (service id + /apis/ + api name). Derived
+    # once: each snapshot shown during a large tenant's first read joined 2,000 of them anew.
+    api_key: str = field(default="", init=False, compare=False)
 
-    @property
-    def api_key(self) -> str:
-        """Join key of the APIM API this collection covers (service id + /apis/ + api name)."""
+    def __post_init__(self) -> None:
         if self.discovered_via:
-            return normalize(f"{self.discovered_via}/apis/{self.api_name}")
-        prefix = self.id.lower().split("/providers/microsoft.security/")[0]
-        return normalize(f"{prefix}/apis/{self.api_name}")
+            key = normalize(f"{self.discovered_via}/apis/{self.api_name}")
+        else:
+            prefix = self.id.lower().split("/providers/microsoft.security/")[0]
+            key = normalize(f"{prefix}/apis/{self.api_name}")
+        object.__setattr__(self, "api_key", key)
 
 
 @dataclass(frozen=True, slots=True)
@@ -78,10 +81,10 @@ class ApimApi:
     protocols: tuple[str, ...]
     api_revision: str | None
     is_current: bool | None
+    key: str = field(default="", init=False, compare=False)  # derived once, as api_key above
 
-    @property
-    def key(self) -> str:
-        return normalize(self.id)
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "key", normalize(self.id))
 
     @property
     def uses_unencrypted_protocol(self) -> bool:
