@@ -6,6 +6,7 @@ import re
 import sys
 from collections.abc import Mapping
 from datetime import datetime, timezone
+from types import MappingProxyType
 from typing import Any
 
 
@@ -13,15 +14,30 @@ class BadItem(ValueError):
     """An item of a list that cannot be turned into a domain object (it is skipped and counted)."""
 
 
+# These readers run a few million times in a large tenant's refresh, which is CPU-bound on
+# them: the usual case (the key as spelt, a dict, a str) is taken first, without a call more.
+_MISSING: Any = object()
+_EMPTY: Mapping[str, Any] = MappingProxyType({})
+
+
 def props(item: Mapping[str, Any]) -> Mapping[str, Any]:
-    value = ci(item, "properties")
-    return value if isinstance(value, Mapping) else {}
+    return as_mapping(ci(item, "properties"))
+
+
+def as_mapping(value: Any) -> Mapping[str, Any]:
+    """`value` if it is an object, else an empty one (a property Azure sent mistyped)."""
+    if value.__class__ is dict or isinstance(value, Mapping):
+        return value  # type: ignore[no-any-return]
+    return _EMPTY
 
 
 def ci(mapping: Mapping[str, Any], key: str, default: Any = None) -> Any:
     """Case-insensitive get: live Azure spells `resourceDetails.Id` where examples say `id`."""
-    if key in mapping:
-        return mapping[key]
+    value = mapping.get(key, _MISSING)
+    return _folded(mapping, key, default) if value is _MISSING else value
+
+
+def _folded(mapping: Mapping[str, Any], key: str, default: Any) -> Any:
     folded = key.casefold()
     for k, v in mapping.items():
         if isinstance(k, str) and k.casefold() == folded:
@@ -32,10 +48,12 @@ def ci(mapping: Mapping[str, Any], key: str, default: Any = None) -> Any:
 def text(mapping: Mapping[str, Any], key: str) -> str | None:
     """A string property, interned: tens of thousands of items repeat the same display names,
     descriptions and states, and one copy of each is enough."""
-    value = ci(mapping, key)
+    value = mapping.get(key, _MISSING)
+    if value is _MISSING:
+        value = _folded(mapping, key, None)
     if value is None:
         return None
-    return sys.intern(value if isinstance(value, str) else str(value))
+    return sys.intern(value if value.__class__ is str else str(value))
 
 
 def required_text(mapping: Mapping[str, Any], key: str) -> str:
@@ -85,6 +103,14 @@ _DIGITS = re.compile(r"\d*")
 
 def parse_time(value: Any) -> datetime | None:
     """ISO 8601 with 0-7 fractional digits (alerts carry seven; Python takes at most six)."""
+    if value.__class__ is str and len(value) == 28 and value[27] == "Z" and value[19] == "." \
+            and value[26].isdigit():
+        # Azure's usual shape (2026-11-24T03:00:00.1234567Z), a quarter of a million times in
+        # a large tenant: the seventh digit dropped, as below, without the general path's work
+        try:
+            return datetime.fromisoformat(value[:26] + "+00:00")
+        except ValueError:
+            pass  # the general path decides
     if not isinstance(value, str) or not value:
         return None
     raw = value.strip()

@@ -59,6 +59,10 @@ def test_times_with_seven_fraction_digits_and_offsets():
     assert parse_time("2022-01-17T07:03:52.034Z").microsecond == 34000
     assert parse_time("2022-01-17T07:03:52+02:00").utcoffset().total_seconds() == 7200
     assert parse_time("garbage") is None and parse_time(12) is None
+    # Azure's usual shape has a fast path; what only looks like it is still refused
+    assert parse_time("2020-13-23T13:47:58.9205584Z") is None
+    assert parse_time("2020-02-23T13:47:58.92055844Z") is None  # eight digits
+    assert parse_time(" 2020-02-23T13:47:58.920558Z").microsecond == 920558  # 28 with a space
 
 
 def test_redact_hides_sig_and_bearer_tokens():
