@@ -171,3 +171,25 @@ def test_indexes_built_in_slices_are_the_ones_built_at_once():
     assert sorted(len(v) for v in at_once.values()) == [7] * 6 + [8]
     assert snap.alerts_by_resource == {}
     assert steps.run(snap.index_steps()) is None  # built: nothing left to do
+
+
+def test_metadata_fills_only_what_the_assessment_lacks_and_keeps_every_other_field():
+    import dataclasses
+    from datetime import datetime, timezone
+
+    from apiwatch.model import AssessmentMetadata, AssessmentStatus, Recommendation, Severity
+
+    when = datetime(2026, 11, 24, tzinfo=timezone.utc)
+    rec = Recommendation(
+        key="k1", resource_id="/subscriptions/s/resourceGroups/g/x", display_name="",
+        status=AssessmentStatus.UNHEALTHY, cause="c", status_description="d",
+        first_evaluated=when, status_changed=when, severity=Severity.UNKNOWN_SEVERITY,
+        description=None, remediation="own fix", portal_uri="https://portal/x", odd_id="/odd/id",
+    )
+    meta = AssessmentMetadata("k1", "From metadata", Severity.HIGH, "meta says", "meta fix")
+    filled = rec.with_metadata(meta)
+    assert (filled.display_name, filled.severity, filled.description, filled.remediation) == (
+        "From metadata", Severity.HIGH, "meta says", "own fix")
+    for f in dataclasses.fields(Recommendation):
+        if f.name not in ("display_name", "severity", "description"):
+            assert getattr(filled, f.name) == getattr(rec, f.name), f.name
