@@ -310,8 +310,8 @@ def measure(args: argparse.Namespace, handle: EmulatorProcess, began: float) -> 
                     "subscriptions, inventory, alerts, automation): SQLite, JSON decode and "
                     "parsing included")
         figure("whole cache loaded, live console", mem["cache_loaded_s"] * 1000, "ms",
-               note="the rest (recommendations, insights) parsed and shown too; the status "
-                    "line says what is still loading until then")
+               note="the rest (recommendations, insights) parsed and shown too, and the ARM "
+                    "session opened; the status line says what is still loading until then")
         figure("bench process RSS (no emulator)", common.rss_mb(), "MB",
                note="client, data, consoles and a copy of the tenant's truth; the emulator's "
                     f"own process: {handle.rss_mb():.0f} MB")

@@ -100,8 +100,16 @@ class Snapshot:
         sources = tuple(per_subscription)
         read = sum(1 for s in self.subscriptions
                    if all((source, s.subscription_id.lower()) in tried for source in sources))
-        return ReadProgress(read, len(self.subscriptions),
-                            all((source, "") in tried for source in tenant_wide))
+        return ReadProgress(read, len(self.subscriptions), not self._tenant_wide_asked
+                            or all((source, "") in tried for source in tenant_wide))
+
+    @cached_property
+    def _tenant_wide_asked(self) -> bool:
+        """Tenant-wide reads are asked for the readable subscriptions: with every one refused
+        (403 on its collections: no Security Reader there) none is read, or to wait for."""
+        forbidden = {(f.subscription_id or "").lower() for f in self.failures
+                     if f.source == "collections" and f.status == 403}
+        return any(s.subscription_id.lower() not in forbidden for s in self.subscriptions)
 
     @cached_property
     def _tried(self) -> frozenset[tuple[str, str]]:

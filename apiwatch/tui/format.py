@@ -90,11 +90,12 @@ def not_onboarded(name: str) -> Text:
     return Text(f"{name} (not onboarded)", style="italic yellow")
 
 
-
+# The APIs and their collections (what the Overview's coverage card counts).
+API_SOURCES = ("collections", "apim")
 # What the console shows, by the sources it is made of: per subscription, tenant-wide.
 KINDS_LOADED = (
     ("alerts", ("alerts",), ()),
-    ("inventory", ("collections", "apim"), ()),
+    ("APIs", API_SOURCES, ()),
     ("recommendations", ("assessments",), ("metadata",)),
     ("automation", ("automations", "logic-apps"), ()),
     ("insights", (), ("graph",)),

@@ -37,7 +37,7 @@ ASKED_SECONDS = 30.0
 RELEASE_AFTER_SECONDS = 3.0
 # The cached sources the Overview's counts are made of, loaded and shown before the others.
 CACHE_FIRST = frozenset({"subscriptions", "collections", "apim", "alerts", "automations",
-                         "logic-apps", "metadata"})
+                         "logic-apps"})
 
 
 def cache_profile(resource_manager: str, subscriptions: tuple[str, ...],

@@ -114,3 +114,16 @@ async def test_counts_from_part_of_the_tenant_say_so_until_every_subscription_is
             app, "#alert-counts"), what="the partial mark gone once every alert list is read")
         assert "so far" not in status_text(app)
         assert "so far" not in card_text(app, "#coverage")
+
+
+async def test_nothing_is_said_to_be_loading_when_no_subscription_can_be_read(emu):
+    """Tenant-wide reads (Resource Graph) are asked only for readable subscriptions: with none
+    readable they never come, and the console must not wait for them on screen."""
+    refused = next(s for s in emu.tenant.subscriptions if not s.readable)
+    app = ApiWatchApp(config_for(emu, subscriptions=(refused.subscription_id,)))
+    async with app.run_test(size=(100, 30)) as pilot:
+        await until(pilot, lambda: app.views is not None
+                    and "1 scope(s) failing" in status_text(app), what="the refusal shown")
+        await until(pilot, lambda: "loading" not in status_text(app),
+                    what="nothing said to be loading")
+        assert "so far" not in card_text(app, "#alert-counts")

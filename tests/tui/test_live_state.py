@@ -135,7 +135,7 @@ async def test_the_cache_opens_what_the_overview_counts_first_and_says_what_is_t
     assert alerts == total(emu) and recs == 0  # the Overview's counts first
     # (the unreadable subscription has nothing cached: it waits for Azure, which is down)
     listed, cached = len(emu.tenant.subscriptions), len(emu.tenant.readable_subscriptions)
-    assert f"alerts {cached}/{listed}, inventory {cached}/{listed}, recommendations 0/" in line
+    assert f"alerts {cached}/{listed}, APIs {cached}/{listed}, recommendations 0/" in line
     assert line.endswith("insights")
     assert recs_after == recommendations
     assert f"recommendations {cached}/{listed}" in line_after

@@ -33,23 +33,19 @@ KIND_SOURCES = (("alerts", ("alerts",)),
                 ("automation", ("automations", "logic-apps")))
 
 
-# What the coverage card counts from.
-COVERAGE_SOURCES = ("collections", "apim")
-
-
 class OverviewScreen(AreaScreen):
     crumb_title = "Overview"
-    _coverage: Table | None = None
-    _counts: Table | None = None
-
-    def __init__(self) -> None:
-        super().__init__()
-        self._cards_shown: dict[str, tuple[Table, str | None]] = {}
     DEFAULT_CSS = """
     OverviewScreen #cards { height: auto; }
     OverviewScreen #cards Static { width: 1fr; height: auto; padding: 0 1; }
     OverviewScreen #sources { height: auto; max-height: 5; padding: 0 1; }
     """
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._coverage: Table | None = None
+        self._counts: Table | None = None
+        self._cards_shown: dict[str, tuple[Table, str | None]] = {}
 
     def body(self) -> ComposeResult:
         with Horizontal(id="cards"):
@@ -117,7 +113,7 @@ class OverviewScreen(AreaScreen):
         views = self.watch_app.views
         if views is None or self._coverage is None or self._counts is None:
             return
-        for card, grid, sources in (("#coverage", self._coverage, COVERAGE_SOURCES),
+        for card, grid, sources in (("#coverage", self._coverage, fmt.API_SOURCES),
                                     ("#alert-counts", self._counts, ("alerts",))):
             loading = fmt.still_loading(views.snapshot, sources)
             shown = self._cards_shown.get(card)
