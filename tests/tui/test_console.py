@@ -9,6 +9,7 @@ from dataclasses import replace
 import pytest
 from rich.console import Console
 from rich.text import Text
+from textual.widgets import Footer
 
 from apiwatch.config import Config, UiSettings
 from apiwatch.store.queries import POSTURE_QUERIES
@@ -195,6 +196,21 @@ async def test_filter_inverts_and_clears(demo_snapshot):
         await pilot.pause()
         assert len(table(app).visible_rows) == total
         assert isinstance(app.screen, CollectionsScreen)
+
+
+async def test_what_is_typed_in_the_filter_is_on_screen(demo_snapshot):
+    """The box sits above the status line and the keys; docked to the bottom, the footer
+    covered it and the filter was typed blind."""
+    app = make_app(demo_snapshot)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await ready(pilot)
+        await pilot.press("2", "slash", *"pay")
+        await pilot.pause()
+        box = app.screen.query_one("#filter")
+        others = [app.screen.query_one(StatusLine), app.screen.query_one(Footer)]
+        assert box.region.height == 1 and box.region.bottom <= app.screen.region.bottom
+        assert not any(box.region.overlaps(w.region) for w in others)
+        assert box.value == "pay"
 
 
 async def test_sort_by_column_from_the_keyboard(demo_snapshot):

@@ -30,7 +30,7 @@ class AreaScreen(Screen):
 
     DEFAULT_CSS = """
     AreaScreen #topbar { height: 1; }
-    AreaScreen #filter { dock: bottom; height: 1; border: none; padding: 0 1; display: none; }
+    AreaScreen #filter { height: 1; border: none; padding: 0 1; display: none; }
     AreaScreen #filter.shown { display: block; }
     AreaScreen ResourceTable { height: 1fr; }
     """
