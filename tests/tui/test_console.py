@@ -211,6 +211,10 @@ async def test_what_is_typed_in_the_filter_is_on_screen(demo_snapshot):
         assert box.region.height == 1 and box.region.bottom <= app.screen.region.bottom
         assert not any(box.region.overlaps(w.region) for w in others)
         assert box.value == "pay"
+        assert "slash" in app.active_bindings
+        await pilot.press("escape", "escape", "3", "enter")  # an alert's details: no table
+        await pilot.pause()
+        assert isinstance(app.screen, AlertScreen) and "slash" not in app.active_bindings
 
 
 async def test_sort_by_column_from_the_keyboard(demo_snapshot):

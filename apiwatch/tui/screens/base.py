@@ -159,7 +159,8 @@ class AreaScreen(Screen):
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action in WRITE_ACTIONS and self.watch_app.read_only:
             return None  # shown dimmed in the footer, not run
-        return True
+        # nothing to filter where there is no table (an alert's details): not offered
+        return action != "filter" or self.main_table() is not None
 
     def selected(self, table: ResourceTable | None = None) -> list[str]:
         """The marked rows of the table, else the row under the cursor."""
