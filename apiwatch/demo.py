@@ -3,6 +3,7 @@ The only production module allowed to import the emulator."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
@@ -20,12 +21,14 @@ class Demo:
         self.handle.stop()
 
 
-def start_demo(alert_rate_per_min: float = 6.0, seed: int = 7, scale: str = "demo") -> Demo:
+def start_demo(alert_rate_per_min: float = 6.0, seed: int = 7, scale: str = "demo",
+               clock: Callable[[], datetime] = lambda: datetime.now(timezone.utc)) -> Demo:
     from .emulator import EmulatorConfig, start_in_thread
 
-    # The tenant's clock starts on the hour: the same tenant (same alert ids) for every run in
-    # that hour, so what was seen stays seen across restarts, as it does against Azure.
-    now = datetime.now(timezone.utc).replace(minute=0, second=0, microsecond=0)
+    # The tenant's clock starts at the day's start (UTC): the same tenant (same alert ids) for
+    # every run that day, so what was seen stays seen across restarts, as it does against
+    # Azure. (On the hour, a restart an hour later showed every alert as new again.)
+    now = clock().replace(hour=0, minute=0, second=0, microsecond=0)
     handle = start_in_thread(
         EmulatorConfig(seed=seed, scale=scale, alert_rate_per_min=alert_rate_per_min, now=now)
     )

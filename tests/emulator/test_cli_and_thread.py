@@ -103,3 +103,21 @@ async def test_live_alerts_keep_arriving() -> None:
             a for s in emu.tenant.readable_subscriptions for a in s.alerts if a.status == "Active"
         ]
         assert new
+
+
+def test_the_demo_tenant_is_the_same_all_day_so_seen_alerts_stay_seen():
+    from datetime import datetime, timezone
+
+    from apiwatch.demo import start_demo
+
+    def alert_ids(hour: int, day: int = 2) -> set[str]:
+        demo = start_demo(alert_rate_per_min=0,
+                          clock=lambda: datetime(2026, 12, day, hour, 41, tzinfo=timezone.utc))
+        try:
+            return {a.id for s in demo.handle.tenant.subscriptions for a in s.alerts}
+        finally:
+            demo.stop()
+
+    morning = alert_ids(0)
+    assert morning and alert_ids(23) == morning  # a restart later that day: nothing new
+    assert alert_ids(9, day=3) != morning  # a new day: a tenant with that day's alerts
