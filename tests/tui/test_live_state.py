@@ -91,13 +91,18 @@ async def test_seen_survives_a_restart_and_alerts_raised_while_away_are_new(emu)
         assert again.unseen_alerts() == {a.id.lower() for a in away}
 
 
-async def test_instant_start_from_the_cache_marked_stale(emu):
+async def cache_the_tenant(emu):
+    """Run the console until the tenant is read and cached; the snapshot it showed."""
     app = console(emu)
     async with app.run_test(size=(100, 30)) as pilot:
-        await until(pilot, lambda: app.views and app.views.snapshot.collections
+        await until(pilot, lambda: app.views and app.views.snapshot.recommendations
                     and len(app.views.snapshot.alerts) == total(emu))
         await pilot.pause(0.5)  # let the cache writes land
-        collections = len(app.views.snapshot.collections)
+    return app.views.snapshot
+
+
+async def test_instant_start_from_the_cache_marked_stale(emu):
+    collections = len((await cache_the_tenant(emu)).collections)
     await emu.stop()  # Azure unreachable: only the cache can fill the screen
     cold = console(emu)
     async with cold.run_test(size=(100, 30)) as pilot:
@@ -112,12 +117,7 @@ async def test_instant_start_from_the_cache_marked_stale(emu):
 
 
 async def test_the_cache_opens_what_the_overview_counts_first_and_says_what_is_to_come(emu):
-    app = console(emu)
-    async with app.run_test(size=(100, 30)) as pilot:
-        await until(pilot, lambda: app.views and app.views.snapshot.recommendations
-                    and len(app.views.snapshot.alerts) == total(emu))
-        await pilot.pause(0.5)  # let the cache writes land
-        recommendations = len(app.views.snapshot.recommendations)
+    recommendations = len((await cache_the_tenant(emu)).recommendations)
     await emu.stop()  # only the cache can fill the screen
     cold = console(emu)
     shown: list[tuple[int, int, str]] = []
