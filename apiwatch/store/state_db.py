@@ -73,10 +73,14 @@ class StateDB:
         path.parent.mkdir(parents=True, exist_ok=True)
         self._db = sqlite3.connect(str(path), timeout=10, isolation_level=None,
                                    check_same_thread=False)
-        self._db.execute("PRAGMA journal_mode=WAL")
-        self._db.execute("PRAGMA synchronous=FULL")
-        self._db.executescript(SCHEMA)
-        self._add_columns()
+        try:
+            self._db.execute("PRAGMA journal_mode=WAL")
+            self._db.execute("PRAGMA synchronous=FULL")
+            self._db.executescript(SCHEMA)
+            self._add_columns()
+        except BaseException:  # not a database, say: nothing left open on it
+            self._db.close()
+            raise
         # One connection, used from the event loop and from writer threads: one at a time, so
         # a cache write never lands inside another call's transaction.
         self._lock = threading.Lock()
@@ -183,7 +187,11 @@ class StateDB:
             del value  # before the next source is decoded, not after
 
 
-def open_state_db(path: Path | None = None) -> StateDB:
+def state_db_path() -> Path:
     from ..paths import state_dir
 
-    return StateDB(path or state_dir() / "state.sqlite3")
+    return state_dir() / "state.sqlite3"
+
+
+def open_state_db(path: Path | None = None) -> StateDB:
+    return StateDB(path or state_db_path())

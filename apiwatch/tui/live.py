@@ -4,7 +4,9 @@ fresh; each change reaches the screens at most a few times a second, and only wh
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
+import sqlite3
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
@@ -16,7 +18,7 @@ from ..config import is_loopback_url
 from ..poller.engine import Intervals, Poller
 from ..poller.memory import keep_long_lived, release_free_heap
 from ..store.live import LiveStore
-from ..store.state_db import StateDB, encode_steps, open_state_db
+from ..store.state_db import StateDB, encode_steps, open_state_db, state_db_path
 from ..store.views import Views
 
 if TYPE_CHECKING:
@@ -71,16 +73,21 @@ class LiveFeed:
 
     async def run(self) -> None:
         app = self.app
-        self.db = await asyncio.to_thread(open_state_db)
-        app.seen_from_disk(await asyncio.to_thread(self.db.seen_alerts),
-                           await asyncio.to_thread(self.db.has_baseline))
-        # What the Overview counts first, then the rest (on a large tenant, the recommendations
-        # and Resource Graph's insights are half the load): the cards are right seconds sooner,
-        # and until the rest is in the status line says so.
-        for wanted in (CACHE_FIRST.__contains__, lambda source: source not in CACHE_FIRST):
-            cached = await asyncio.to_thread(self._load_cache, wanted)
-            if cached is not None:
-                app.show_snapshot(cached.snapshot, cached)
+        # The state database holds the cache and the alerts seen; one that cannot be read
+        # costs those, not the live data (it is left as it is, for the user to look at).
+        try:
+            self.db = await asyncio.to_thread(open_state_db)
+            app.seen_from_disk(await asyncio.to_thread(self.db.seen_alerts),
+                               await asyncio.to_thread(self.db.has_baseline))
+            # What the Overview counts first, then the rest (on a large tenant the
+            # recommendations and Resource Graph's insights are half the load): the cards are
+            # right seconds sooner, and until the rest is in the status line says so.
+            for wanted in (CACHE_FIRST.__contains__, lambda source: source not in CACHE_FIRST):
+                cached = await asyncio.to_thread(self._load_cache, wanted)
+                if cached is not None:
+                    app.show_snapshot(cached.snapshot, cached)
+        except (sqlite3.Error, OSError) as exc:
+            await self._without_state(exc)
         session = await app.arm_session()
         polling = app.config.polling
         self.poller = Poller(
@@ -90,6 +97,18 @@ class LiveFeed:
             on_read=self._cache, on_change=self._changed,
         )
         await self.poller.run()
+
+    async def _without_state(self, exc: Exception) -> None:
+        path = state_db_path()
+        log.warning("state database %s cannot be read (%s): no cache, seen alerts not kept",
+                    path, exc)
+        self.app.notify(f"The state database {path} cannot be read ({exc}): no cache, and "
+                        "alerts seen are not kept. Move it aside to start afresh.",
+                        title="State not kept", severity="warning", timeout=30)
+        db, self.db = self.db, None
+        if db is not None:
+            with contextlib.suppress(sqlite3.Error):
+                await asyncio.to_thread(db.close)
 
     def _load_cache(self, wanted: Callable[[str], bool]) -> Views | None:
         """In a thread, before the poller starts (nothing else touches the store yet): the

@@ -262,3 +262,22 @@ async def test_the_heap_a_refresh_left_free_is_handed_back_once_news_stops(emu, 
         count = len(released)
         await emu.add_alerts(1)  # news
         await until(pilot, lambda: len(released) > count, what="a release after new alerts")
+
+
+async def test_an_unreadable_state_database_costs_the_cache_not_the_live_data(emu):
+    from apiwatch.paths import state_dir
+
+    path = state_dir() / "state.sqlite3"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    garbage = b"not a database, whatever wrote it " * 200
+    path.write_bytes(garbage)
+    app = console(emu)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await until(pilot, lambda: app.views is not None
+                    and len(app.views.snapshot.alerts) == total(emu), what="live data")
+        assert any("cannot be read" in n.message and str(path) in n.message
+                   for n in app._notifications)
+        assert "live data stopped" not in status(app)
+        await pilot.press("3")  # seen alerts cannot be kept: nothing breaks for it
+        await pilot.pause()
+    assert path.read_bytes() == garbage  # left as it was, for the user to look at
