@@ -25,6 +25,7 @@ class StatusLine(Static):
     def update_status(self) -> None:
         app = cast("ApiWatchApp", self.app)
         parts: list[Text] = []
+        last: list[Text] = []  # long and passing: after what must not be cut off at 80 columns
         views = app.views
         if app.loading_error:
             parts.append(Text(app.loading_error, style="bold red"))
@@ -50,7 +51,7 @@ class StatusLine(Static):
                 parts.append(Text(f"{len(failing)} scope(s) failing", style="bold yellow"))
             loading = fmt.kinds_loading(snap)
             if loading:
-                parts.append(Text(loading, style="bold yellow"))
+                last.append(Text(loading, style="bold yellow"))
             elif app.refreshing:
                 parts.append(Text("refreshing…"))
         if app.read_only:
@@ -60,7 +61,7 @@ class StatusLine(Static):
         unseen = app.unseen_alert_count
         if unseen:
             parts.append(Text(f"{unseen} new alert(s)", style="bold"))
-        line = Text(" · ").join(parts)
+        line = Text(" · ").join(parts + last)
         if line != self.content:  # a poll that changed nothing must not cost a frame
             self.update(line)
 
