@@ -10,10 +10,11 @@ import platformdirs
 APP_NAME = "apiwatch"
 
 
-def state_dir() -> Path:
+def state_dir(create: bool = True) -> Path:
     override = os.environ.get("APIWATCH_STATE_DIR")
     path = Path(override) if override else Path(platformdirs.user_state_dir(APP_NAME))
-    path.mkdir(parents=True, exist_ok=True)
+    if create:
+        path.mkdir(parents=True, exist_ok=True)
     return path
 
 

@@ -187,10 +187,10 @@ class StateDB:
             del value  # before the next source is decoded, not after
 
 
-def state_db_path() -> Path:
+def state_db_path(create_dir: bool = True) -> Path:
     from ..paths import state_dir
 
-    return state_dir() / "state.sqlite3"
+    return state_dir(create_dir) / "state.sqlite3"
 
 
 def open_state_db(path: Path | None = None) -> StateDB:

@@ -99,11 +99,16 @@ class LiveFeed:
         await self.poller.run()
 
     async def _without_state(self, exc: Exception) -> None:
-        path = state_db_path()
-        log.warning("state database %s cannot be read (%s): no cache, seen alerts not kept",
-                    path, exc)
-        self.app.notify(f"The state database {path} cannot be read ({exc}): no cache, and "
-                        "alerts seen are not kept. Move it aside to start afresh.",
+        path = state_db_path(create_dir=False)  # the directory may be what failed
+        # Damaged (not a database, malformed) is for the user to move aside; locked, read-only
+        # or an I/O error may pass, and the file may be sound: it is not to be thrown away.
+        damaged = (isinstance(exc, sqlite3.DatabaseError)
+                   and not isinstance(exc, sqlite3.OperationalError))
+        what = "cannot be read" if damaged else "cannot be used now"
+        log.warning("state database %s %s (%s): this session goes on without it", path, what, exc)
+        self.app.notify(f"The state database {path} {what} ({exc}). This session goes on "
+                        "without it: no more cache, and alerts seen are not kept."
+                        + (" Move it aside to start afresh." if damaged else ""),
                         title="State not kept", severity="warning", timeout=30)
         db, self.db = self.db, None
         if db is not None:

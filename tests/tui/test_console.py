@@ -211,10 +211,30 @@ async def test_what_is_typed_in_the_filter_is_on_screen(demo_snapshot):
         assert box.region.height == 1 and box.region.bottom <= app.screen.region.bottom
         assert not any(box.region.overlaps(w.region) for w in others)
         assert box.value == "pay"
-        assert "slash" in app.active_bindings
-        await pilot.press("escape", "escape", "3", "enter")  # an alert's details: no table
+        await pilot.press("escape")
+        assert "slash" in app.active_bindings  # offered over a table
+        await pilot.press("escape", "3", "enter")  # an alert's details: no table
         await pilot.pause()
         assert isinstance(app.screen, AlertScreen) and "slash" not in app.active_bindings
+
+
+async def test_keys_typed_right_behind_the_slash_are_the_filters(demo_snapshot):
+    """Typed fast over SSH, or pasted, the keys arrive together: they must reach the box, not
+    the table's bindings (`s` sorts, `i` opens the inactive endpoints), nor be lost."""
+    from textual import events
+
+    app = make_app(demo_snapshot)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await ready(pilot)
+        await pilot.press("2")
+        await pilot.pause()
+        for key, char in (("slash", "/"), ("s", "s"), ("h", "h"), ("i", "i")):
+            app.post_message(events.Key(key, char))  # together, as the terminal driver does
+        await pilot.pause()
+        assert isinstance(app.screen, CollectionsScreen)
+        assert app.screen.query_one("#filter").value == "shi"
+        await pilot.press("slash", "x")  # in the box, `/` is text
+        assert app.screen.query_one("#filter").value == "shi/x"
 
 
 async def test_sort_by_column_from_the_keyboard(demo_snapshot):

@@ -100,7 +100,7 @@ def card_text(app, card: str) -> str:
 
 async def test_counts_from_part_of_the_tenant_say_so_until_every_subscription_is_read(emu):
     slow = next(s for s in emu.tenant.subscriptions if s.readable)
-    emu.faults.add("slow", count=None, delay_ms=1500,
+    emu.faults.add("slow", count=None, delay_ms=3000,
                    match=f"/subscriptions/{slow.subscription_id}/providers/Microsoft.Security/alerts")
     listed = len(emu.tenant.subscriptions)
     app = ApiWatchApp(config_for(emu))
@@ -112,7 +112,7 @@ async def test_counts_from_part_of_the_tenant_say_so_until_every_subscription_is
         await pilot.press("2", "space")  # a mark: counted before what is still loading, which
         await pilot.pause()  # is long, and the part a narrow terminal may cut off
         line = status_text(app)
-        assert 0 <= line.index("1 marked") < line.index("loading alerts")
+        assert line.index("1 marked") < line.index("loading alerts")
         await pilot.press("1")
         emu.faults.clear()
         await until(pilot, lambda: settled(app) and "so far" not in card_text(

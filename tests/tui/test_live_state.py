@@ -264,20 +264,58 @@ async def test_the_heap_a_refresh_left_free_is_handed_back_once_news_stops(emu, 
         await until(pilot, lambda: len(released) > count, what="a release after new alerts")
 
 
+def noted(app) -> list[str]:
+    """Every notification's message, as the app is asked to show them."""
+    messages: list[str] = []
+    notify = app.notify
+
+    def keep(message, **kw):
+        messages.append(str(message))
+        return notify(message, **kw)
+
+    app.notify = keep
+    return messages
+
+
 async def test_an_unreadable_state_database_costs_the_cache_not_the_live_data(emu):
     from apiwatch.paths import state_dir
 
     path = state_dir() / "state.sqlite3"
-    path.parent.mkdir(parents=True, exist_ok=True)
     garbage = b"not a database, whatever wrote it " * 200
     path.write_bytes(garbage)
     app = console(emu)
+    messages = noted(app)
     async with app.run_test(size=(100, 30)) as pilot:
         await until(pilot, lambda: app.views is not None
                     and len(app.views.snapshot.alerts) == total(emu), what="live data")
-        assert any("cannot be read" in n.message and str(path) in n.message
-                   for n in app._notifications)
+        said = [m for m in messages if "cannot be read" in m]
+        assert len(said) == 1 and str(path) in said[0] and "Move it aside" in said[0]
         assert "live data stopped" not in status(app)
-        await pilot.press("3")  # seen alerts cannot be kept: nothing breaks for it
+        await pilot.press("3", "1")  # leaving the alerts marks them seen: nowhere to keep it
         await pilot.pause()
     assert path.read_bytes() == garbage  # left as it was, for the user to look at
+
+
+async def test_a_cache_that_fails_midway_keeps_what_it_gave_and_the_live_data(emu, monkeypatch):
+    import sqlite3
+
+    from apiwatch.store.state_db import StateDB
+
+    await cache_the_tenant(emu)
+    opened = StateDB.cached_sources
+    calls = []
+
+    def failing_second_time(self, profile, wanted=lambda _: True):
+        calls.append(profile)
+        if len(calls) > 1:
+            raise sqlite3.DatabaseError("database disk image is malformed")
+        return opened(self, profile, wanted)
+
+    monkeypatch.setattr(StateDB, "cached_sources", failing_second_time)
+    app = console(emu)
+    messages = noted(app)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await until(pilot, lambda: any("malformed" in m for m in messages), what="the notice")
+        assert app.views is not None and app.views.snapshot.alerts  # the first step's data
+        await until(pilot, lambda: not app.views.snapshot.from_cache
+                    and len(app.views.snapshot.alerts) == total(emu), what="live data")

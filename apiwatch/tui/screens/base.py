@@ -35,7 +35,11 @@ class AreaScreen(Screen):
     AreaScreen ResourceTable { height: 1fr; }
     """
     BINDINGS = [
-        Binding("slash", "filter", "Filter", id="screen.filter"),
+        # Priority: taken as the key arrives, so the keys typed right behind it (fast over
+        # SSH, or pasted) find the box focused instead of reaching the table's bindings
+        # (`s` sorts, `i` opens the inactive endpoints). Not while typing in the box: there
+        # check_action lets the key through as text.
+        Binding("slash", "filter", "Filter", priority=True, id="screen.filter"),
         Binding("escape", "back", "Back", show=False, id="screen.back"),
     ]
     crumb_title = ""
@@ -127,7 +131,7 @@ class AreaScreen(Screen):
             box = Input(placeholder="filter (!text inverts, esc clears)", id="filter")
             await self.mount(box, before=self.query_one(StatusLine))
         box.add_class("shown")
-        box.focus()
+        self.set_focus(box)  # at once, not at the next idle as focus() does: see BINDINGS
 
     def on_input_changed(self, event: Input.Changed) -> None:
         if event.input.id == "filter":
@@ -159,8 +163,10 @@ class AreaScreen(Screen):
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action in WRITE_ACTIONS and self.watch_app.read_only:
             return None  # shown dimmed in the footer, not run
-        # nothing to filter where there is no table (an alert's details): not offered
-        return action != "filter" or self.main_table() is not None
+        # nothing to filter where there is no table (an alert's details): not offered; and
+        # in a text box the key is text
+        return action != "filter" or (self.main_table() is not None
+                                      and not isinstance(self.focused, Input))
 
     def selected(self, table: ResourceTable | None = None) -> list[str]:
         """The marked rows of the table, else the row under the cursor."""
