@@ -238,7 +238,7 @@ class Poller:
         self.store.apply(read)
         if source == "metadata":
             self._metadata_tried.set()
-        if read.ok and self.on_read is not None:
+        if self.on_read is not None:  # failed reads too: the cache keeps why a source failed
             self.on_read(read)
         if read.ok and not read.unchanged and source in self.store.PREPARED:
             # Its own lane: behind the parses queued for the bulk one, it would still be

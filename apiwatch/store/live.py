@@ -123,6 +123,17 @@ class LiveStore:
         if (state.changes, state.error, state.warnings, state.cached) != before:
             self.news += 1
 
+    def load_failure(self, failure: SourceFailure) -> None:
+        """From the on-disk cache: a source that failed last time without ever reading. Said
+        as failing from the start (not as still to come) until it is read again."""
+        state = self._state(failure.source, failure.subscription_id)
+        if state.value is not None or state.attempted:
+            return
+        state.error = failure
+        state.failures_in_a_row = max(state.failures_in_a_row, 1)
+        self.version += 1
+        self.news += 1
+
     def load_cached(self, source: str, sub: str | None, raw: Any, fetched_at: datetime,
                     listing: Listing | None = None) -> None:
         value, warnings = parse_source(source, sub, raw)

@@ -13,6 +13,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any, NamedTuple
 
+from ..model import SourceFailure
 from ..steps import Steps
 
 log = logging.getLogger(__name__)
@@ -25,6 +26,11 @@ CREATE TABLE IF NOT EXISTS source_cache (
     PRIMARY KEY (profile, source, subscription)
 );
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS source_failures (
+    profile TEXT NOT NULL, source TEXT NOT NULL, subscription TEXT NOT NULL,
+    status INTEGER, code TEXT, message TEXT NOT NULL,
+    PRIMARY KEY (profile, source, subscription)
+);
 """
 # Added later; a database from before gets the column on open.
 COLUMNS = {"source_cache": {"listing": "TEXT"}}
@@ -141,6 +147,30 @@ class StateDB:
                 (profile, source, (subscription or "").lower(), fetched_at.isoformat(), payload,
                  pages),
             )
+
+    def save_failure(self, profile: str, failure: SourceFailure) -> None:
+        """A source that has never read: why, so that the next start says so at once."""
+        with self._lock:
+            self._db.execute(
+                "INSERT OR REPLACE INTO source_failures (profile, source, subscription, status,"
+                " code, message) VALUES (?, ?, ?, ?, ?, ?)",
+                (profile, failure.source, (failure.subscription_id or "").lower(),
+                 failure.status, failure.code, failure.message),
+            )
+
+    def forget_failure(self, profile: str, source: str, subscription: str | None) -> None:
+        with self._lock:
+            self._db.execute(
+                "DELETE FROM source_failures WHERE profile = ? AND source = ? AND subscription = ?",
+                (profile, source, (subscription or "").lower()))
+
+    def cached_failures(self, profile: str) -> list[SourceFailure]:
+        with self._lock:
+            rows = self._db.execute(
+                "SELECT source, subscription, message, status, code FROM source_failures"
+                " WHERE profile = ?", (profile,)).fetchall()
+        return [SourceFailure(source, sub or None, message, status, code)
+                for source, sub, message, status, code in rows]
 
     def touch_source(self, profile: str, source: str, subscription: str | None,
                      fetched_at: datetime) -> None:

@@ -15,6 +15,7 @@ from .. import steps
 from ..azure.pages import Listing
 from ..azure.sources import SourceRead
 from ..config import is_loopback_url
+from ..model import SourceFailure
 from ..poller.engine import Intervals, Poller
 from ..poller.memory import keep_long_lived, release_free_heap
 from ..store.live import LiveStore
@@ -42,6 +43,11 @@ CACHE_FIRST = frozenset({"subscriptions", "collections", "apim", "alerts", "auto
                          "logic-apps"})
 
 
+def _key(source: str, subscription: str | None) -> tuple[str, str | None]:
+    """A source's key, as the store keys it."""
+    return (source, (subscription or "").lower() or None)
+
+
 def cache_profile(resource_manager: str, subscriptions: tuple[str, ...],
                   tenant_id: str | None = None) -> str:
     """Which tenant a cache belongs to. A loopback emulator's port changes every run."""
@@ -67,6 +73,7 @@ class LiveFeed:
         self._asked_until = 0.0  # loop time until which every read is shown at once (`r`)
         self._published_at = float("-inf")
         self._written: dict[tuple[str, str | None], int] = {}  # source's `changes` when cached
+        self._failures_kept: dict[tuple[str, str | None], SourceFailure] = {}  # as on disk
         self._writes: dict[tuple[str, str | None], asyncio.Task[None]] = {}
         self._chores: set[asyncio.Task[Any]] = set()  # seen-alert writes, heap releases
         self._releasing: Timer | None = None
@@ -130,7 +137,28 @@ class LiveFeed:
             # out of the collector as each source lands: else every collection while the next
             # source decodes walks all the sources before it (a large tenant loaded 1.5x slower)
             keep_long_lived()
+        # Sources that never read last time (a subscription without Security Reader): failing
+        # from the start, not "still loading" until the poller has tried them again.
+        for failure in self.db.cached_failures(self.profile):
+            if wanted(failure.source):
+                self.store.load_failure(failure)
+                self._failures_kept[_key(failure.source, failure.subscription_id)] = failure
+                count += 1
         return Views(self.store.snapshot()).warm() if count else None
+
+    def _keep_failure(self, read: SourceRead) -> None:
+        """On disk, why a source that has never read failed (and no more once it reads)."""
+        key = _key(read.source, read.subscription_id)
+        state = self.store.states.get(key)
+        if self.db is None or state is None:
+            return
+        if read.failure is not None and state.fetched_at is None:
+            if self._failures_kept.get(key) != read.failure:
+                self._failures_kept[key] = read.failure
+                self._in_thread(self.db.save_failure, self.profile, read.failure)
+        elif read.ok and self._failures_kept.pop(key, None) is not None:
+            self._in_thread(self.db.forget_failure, self.profile, read.source,
+                            read.subscription_id)
 
     def refresh_now(self) -> None:
         if self.poller is not None:
@@ -189,7 +217,10 @@ class LiveFeed:
 
     def _cache(self, read: SourceRead) -> None:
         """Write the source's JSON in a thread; a newer read of the same source waits its turn."""
-        key = (read.source, (read.subscription_id or "").lower() or None)  # as the store keys it
+        self._keep_failure(read)
+        if not read.ok:
+            return  # the JSON cached is the last good read's
+        key = _key(read.source, read.subscription_id)
         previous = self._writes.get(key)
         state = self.store.states.get(key)
         fetched = state.fetched_at if state else None

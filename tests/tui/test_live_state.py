@@ -133,13 +133,9 @@ async def test_the_cache_opens_what_the_overview_counts_first_and_says_what_is_t
     await emu.start()
     (alerts, recs, line), (_, recs_after, line_after) = shown[:2]
     assert alerts == total(emu) and recs == 0  # the Overview's counts first
-    # (the unreadable subscription has nothing cached: it waits for Azure, which is down)
-    listed, cached = len(emu.tenant.subscriptions), len(emu.tenant.readable_subscriptions)
-    assert f"alerts {cached}/{listed}, APIs {cached}/{listed}, recommendations 0/" in line
-    assert line.endswith("insights")
-    assert recs_after == recommendations
-    assert f"recommendations {cached}/{listed}" in line_after
-    assert not line_after.endswith("insights")
+    listed = len(emu.tenant.subscriptions)  # (one refuses reads: cached as failing)
+    assert line.endswith(f"loading recommendations 0/{listed}, insights")
+    assert recs_after == recommendations and "loading" not in line_after
 
 
 async def test_a_quiet_tenant_costs_no_rebuilds_and_no_cache_rewrites(emu):
@@ -240,7 +236,7 @@ async def test_a_restart_reads_unchanged_pages_without_decoding_them(emu, monkey
                                             if r.source == "alerts"})
         first = {}
         for read in reads:
-            if read.source == "alerts":
+            if read.source == "alerts" and read.subscription_id.lower() in subs:
                 first.setdefault(read.subscription_id.lower(), read)
         assert all(r.ok and r.unchanged for r in first.values())
         await until(pilot, lambda: not again.views.snapshot.from_cache)
@@ -262,6 +258,43 @@ async def test_the_heap_a_refresh_left_free_is_handed_back_once_news_stops(emu, 
         count = len(released)
         await emu.add_alerts(1)  # news
         await until(pilot, lambda: len(released) > count, what="a release after new alerts")
+
+
+async def test_a_subscription_that_refused_reads_is_failing_from_the_start_not_loading(emu):
+    await cache_the_tenant(emu)  # one subscription of the tenant refuses every read (403)
+    await emu.stop()  # only the cache speaks
+    cold = console(emu)
+    lines: list[str] = []
+    show = cold.show_snapshot
+
+    def watched(snapshot, views=None):
+        show(snapshot, views)
+        lines.append(status(cold))
+
+    cold.show_snapshot = watched
+    async with cold.run_test(size=(100, 30)) as pilot:
+        await until(pilot, lambda: len(lines) >= 2, timeout=10)
+        sources = str(cold.screen.query_one("#sources").content)
+    await emu.start()
+    first, whole = lines[:2]
+    assert "1 scope(s) failing" in first and "loading alerts" not in first
+    assert "1 scope(s) failing" in whole and "loading" not in whole
+    refused = next(s for s in emu.tenant.subscriptions if not s.readable)
+    assert f"{refused.display_name}: HTTP 403" in sources
+
+
+async def test_a_failure_kept_on_disk_is_forgotten_once_the_source_reads(emu):
+    refused = next(s for s in emu.tenant.subscriptions if not s.readable)
+    app = console(emu)
+    async with app.run_test(size=(100, 30)) as pilot:
+        def kept() -> set[str]:
+            db = app.live.db if app.live else None
+            return {f.source for f in db.cached_failures(app.live.profile)} if db else set()
+
+        await until(pilot, lambda: "alerts" in kept(), what="the refusal kept")
+        refused.readable = True  # Security Reader granted
+        await pilot.press("r")
+        await until(pilot, lambda: "alerts" not in kept(), what="the refusal forgotten")
 
 
 def noted(app) -> list[str]:
