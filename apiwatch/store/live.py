@@ -82,11 +82,12 @@ class LiveStore:
 
     # -- updates ----------------------------------------------------------------------------
     @staticmethod
-    def _key(source: str, sub: str | None) -> Key:
+    def key_of(source: str, sub: str | None) -> Key:
+        """How `states` keys a source: subscription ids in lower case, None for the tenant."""
         return (source, sub.lower() if sub else None)
 
     def _state(self, source: str, sub: str | None) -> SourceState:
-        key = self._key(source, sub)
+        key = self.key_of(source, sub)
         state = self.states.get(key)
         if state is None:
             state = self.states[key] = SourceState(source, sub)
@@ -148,16 +149,16 @@ class LiveStore:
 
     def holds(self, source: str, sub: str | None = None) -> bool:
         """Whether the source has data (read, or from the cache)."""
-        state = self.states.get(self._key(source, sub))
+        state = self.states.get(self.key_of(source, sub))
         return state is not None and state.value is not None
 
     def listing(self, source: str, sub: str | None) -> Listing | None:
         """The pages of the held value's read: given to the next read, to skip what is the same."""
-        state = self.states.get(self._key(source, sub))
+        state = self.states.get(self.key_of(source, sub))
         return state.listing if state is not None and state.value is not None else None
 
     def forget_listing(self, source: str, sub: str | None) -> None:
-        state = self.states.get(self._key(source, sub))
+        state = self.states.get(self.key_of(source, sub))
         if state is not None:
             state.listing = None
 

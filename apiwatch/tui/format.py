@@ -7,7 +7,7 @@ from datetime import datetime, timezone
 
 from rich.text import Text
 
-from ..model import AlertStatus, Health, Severity, Snapshot
+from ..model import AlertStatus, Health, ReadProgress, Severity, Snapshot
 
 SEVERITY_STYLE = {
     Severity.HIGH: "bold red",
@@ -102,38 +102,46 @@ KINDS_LOADED = (
 )
 
 
-def still_loading(snapshot: Snapshot, per_subscription: Iterable[str],
-                  tenant_wide: Iterable[str] = ()) -> str | None:
+def still_loading(snapshot: Snapshot, per_subscription: Iterable[str]) -> str | None:
     """What a count built on these sources still lacks, in a few words; None once every
-    subscription's first read (or the cache's) has them. A snapshot that reports no source
-    health at all (made by hand, not read) has nothing to say."""
-    if not snapshot.health:
-        return None
-    progress = snapshot.progress(per_subscription, tenant_wide)
-    if progress.complete:
+    subscription's first read (or the cache's) has them."""
+    progress = _first_read(snapshot, per_subscription)
+    if progress is None:
         return None
     if not progress.listed:
-        return None if _listed(snapshot) else "loading the subscription list…"
-    if progress.read < progress.listed:
-        return f"loaded {progress.read}/{progress.listed} subscriptions so far"
-    return "loading tenant-wide data…"
+        return LOADING_LIST
+    return f"loaded {progress.read}/{progress.listed} subscriptions so far"
 
 
 def kinds_loading(snapshot: Snapshot) -> str | None:
     """Which kinds of data the first read (or the cache's load) has not brought in full yet,
     with how many subscriptions each has: 'loading recommendations 12/50, insights'."""
-    if not snapshot.health:
-        return None
     parts = []
     for kind, per_subscription, tenant_wide in KINDS_LOADED:
-        progress = snapshot.progress(per_subscription, tenant_wide)
-        if progress.complete:
+        progress = _first_read(snapshot, per_subscription, tenant_wide)
+        if progress is None:
             continue
         if not progress.listed:
-            return None if _listed(snapshot) else "loading the subscription list…"
+            return LOADING_LIST
         parts.append(f"{kind} {progress.read}/{progress.listed}"
                      if progress.read < progress.listed else kind)
     return "loading " + ", ".join(parts) if parts else None
+
+
+LOADING_LIST = "loading the subscription list…"
+
+
+def _first_read(snapshot: Snapshot, per_subscription: Iterable[str],
+                tenant_wide: Iterable[str] = ()) -> ReadProgress | None:
+    """How far these sources' first read has got; None when there is nothing to say: it is
+    complete, the snapshot reports no source health (made by hand, not read), or the list was
+    tried and names no subscription to wait for."""
+    if not snapshot.health:
+        return None
+    progress = snapshot.progress(per_subscription, tenant_wide)
+    if progress.complete or (not progress.listed and _listed(snapshot)):
+        return None
+    return progress
 
 
 def _listed(snapshot: Snapshot) -> bool:

@@ -43,11 +43,6 @@ CACHE_FIRST = frozenset({"subscriptions", "collections", "apim", "alerts", "auto
                          "logic-apps"})
 
 
-def _key(source: str, subscription: str | None) -> tuple[str, str | None]:
-    """A source's key, as the store keys it."""
-    return (source, (subscription or "").lower() or None)
-
-
 def cache_profile(resource_manager: str, subscriptions: tuple[str, ...],
                   tenant_id: str | None = None) -> str:
     """Which tenant a cache belongs to. A loopback emulator's port changes every run."""
@@ -131,7 +126,7 @@ class LiveFeed:
                                                                             wanted):
             self.store.load_cached(source, sub, raw, fetched_at, Listing.from_json(listing))
             del raw  # parsed: free it before the next source is decoded
-            held = (source, sub.lower() if sub else None)
+            held = LiveStore.key_of(source, sub)
             self._written[held] = self.store.states[held].changes  # on disk as held
             count += 1
             # out of the collector as each source lands: else every collection while the next
@@ -142,13 +137,14 @@ class LiveFeed:
         for failure in self.db.cached_failures(self.profile):
             if wanted(failure.source):
                 self.store.load_failure(failure)
-                self._failures_kept[_key(failure.source, failure.subscription_id)] = failure
+                key = LiveStore.key_of(failure.source, failure.subscription_id)
+                self._failures_kept[key] = failure
                 count += 1
         return Views(self.store.snapshot()).warm() if count else None
 
     def _keep_failure(self, read: SourceRead) -> None:
         """On disk, why a source that has never read failed (and no more once it reads)."""
-        key = _key(read.source, read.subscription_id)
+        key = LiveStore.key_of(read.source, read.subscription_id)
         state = self.store.states.get(key)
         if self.db is None or state is None:
             return
@@ -220,7 +216,7 @@ class LiveFeed:
         self._keep_failure(read)
         if not read.ok:
             return  # the JSON cached is the last good read's
-        key = _key(read.source, read.subscription_id)
+        key = LiveStore.key_of(read.source, read.subscription_id)
         previous = self._writes.get(key)
         state = self.store.states.get(key)
         fetched = state.fetched_at if state else None
