@@ -17,6 +17,7 @@ from .config import Config, ConfigError, load_config
 from .headless import ACTION_COMMANDS, add_action_commands, run_action, run_audit
 from .model import Snapshot
 from .redact import redact
+from .safe_text import encodable_json, shown, shown_tree
 
 EXIT_OK, EXIT_PARTIAL, EXIT_USAGE = 0, 1, 2
 
@@ -49,6 +50,12 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    # Whatever text reaches a stream that cannot encode it (a lone surrogate from a hostile
+    # answer) is written escaped: a command must not die, printing nothing, on one character.
+    for stream in (sys.stdout, sys.stderr):
+        reconfigure = getattr(stream, "reconfigure", None)
+        if reconfigure is not None:
+            reconfigure(errors="backslashreplace")
     args = _parser().parse_args(argv)
     from .logs import setup_logging
 
@@ -102,12 +109,12 @@ async def _headless(command: str, as_json: bool, config: Config) -> int:
     async with ArmSession(config.azure) as session:
         snapshot = await read_snapshot(session, config.azure.subscriptions)
     view = VIEWS[command](snapshot)
-    if as_json:
-        print(redact(json.dumps(view, indent=2, ensure_ascii=False)))
-    else:
-        print(redact(TEXT[command](view)))
+    if as_json:  # exact: the encoder escapes control characters, and surrogates are escaped
+        print(encodable_json(redact(json.dumps(view, indent=2, ensure_ascii=False))))
+    else:  # for a terminal: every string from Azure drawn as characters (safe_text)
+        print(redact(TEXT[command](shown_tree(view))))
     for failure in _unique(snapshot):
-        print(f"apiwatch: {failure}", file=sys.stderr)
+        print(f"apiwatch: {shown(failure)}", file=sys.stderr)
     return EXIT_PARTIAL if snapshot.failures else EXIT_OK
 
 

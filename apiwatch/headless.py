@@ -21,6 +21,7 @@ from .config import Config
 from .export import plain
 from .model import Snapshot, normalize
 from .redact import redact
+from .safe_text import encodable_json, shown
 from .store.views import Views
 
 EXIT_OK, EXIT_PARTIAL, EXIT_USAGE = 0, 1, 2
@@ -73,7 +74,7 @@ def run_audit(args: argparse.Namespace) -> int:
     log = open_audit_log()
     try:
         if args.json:
-            print(log.to_json(args.limit))
+            print(encodable_json(log.to_json(args.limit)))
         else:
             for e in log.entries(args.limit):
                 print(f"{e.started_at:%Y-%m-%d %H:%M:%S}  {e.outcome or 'in flight':<9} "
@@ -103,18 +104,18 @@ async def run_action(args: argparse.Namespace, config: Config) -> int:
             try:
                 result = await _dispatch(args, ctx, snapshot, config, audit)
             except Refused as exc:
-                print(f"apiwatch: {redact(str(exc))}", file=sys.stderr)
+                print(f"apiwatch: {shown(redact(str(exc)))}", file=sys.stderr)
                 return EXIT_USAGE
     finally:
         audit.close()
     if args.json:
-        print(json.dumps(plain(result), indent=2))
+        print(encodable_json(json.dumps(plain(result), indent=2, ensure_ascii=False)))
     return EXIT_OK if result.ok else EXIT_PARTIAL
 
 
 def _progress(args: argparse.Namespace, result: Any) -> None:
     if not args.json:
-        print(redact(f"{result.outcome:<9} {result.resource_id}  {result.detail or ''}"),
+        print(shown(redact(f"{result.outcome:<9} {result.resource_id}  {result.detail or ''}")),
               flush=True)
 
 

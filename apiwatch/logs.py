@@ -1,5 +1,6 @@
 """Logging to a file under the platformdirs log dir (never the terminal the console draws on),
-with every record passed through `redact` so no token or callback signature is ever written."""
+with every record passed through `redact` so no token or callback signature is ever written, and
+through `safe_text` so no control sequence from Azure reaches whoever reads the log with `tail`."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from pathlib import Path
 
 from .paths import log_dir
 from .redact import redact
+from .safe_text import shown, shown_block
 
 FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
 
@@ -17,9 +19,11 @@ FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
 class RedactingFilter(logging.Filter):
     def filter(self, record: logging.LogRecord) -> bool:
         message = record.getMessage()
-        cleaned = redact(message)
+        # One record, one line: a line break in data from Azure would forge a record of its own.
+        cleaned = shown(redact(message))
         if record.exc_info:
-            cleaned += "\n" + redact(logging.Formatter().formatException(record.exc_info))
+            cleaned += "\n" + shown_block(
+                redact(logging.Formatter().formatException(record.exc_info)))
             record.exc_info = None
             record.exc_text = None
         record.msg, record.args = cleaned, ()

@@ -17,11 +17,13 @@ from textual import work
 from textual.app import App
 from textual.binding import Binding
 from textual.css.query import NoMatches
+from textual.notifications import SeverityLevel
 from textual.timer import Timer
 
 from .. import steps
 from ..config import Config
 from ..model import AlertStatus, Severity, Snapshot
+from ..safe_text import shown, shown_block
 from ..store.views import Views
 from .commands import JumpCommands
 from .screens.alerts import AlertScreen, AlertsScreen
@@ -363,6 +365,13 @@ class ApiWatchApp(App[int]):
         if self.config.ui.bell:
             self.bell()
         self._desktop_notify(text)
+
+    def notify(self, message: str, *, title: str = "", severity: SeverityLevel = "information",
+               timeout: float | None = None, markup: bool = False) -> None:
+        """Every toast is text, never markup: most name something from Azure (a new alert, an
+        API), and markup there ran actions (`[@click=app.quit]`) or crashed the console."""
+        super().notify(shown_block(message), title=shown(title), severity=severity,
+                       timeout=timeout, markup=False)
 
     def _desktop_notify(self, text: str) -> None:
         kind = self.config.ui.desktop_notifications

@@ -3,12 +3,14 @@ any action of the console."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from functools import partial
 from typing import TYPE_CHECKING, cast
 
+from rich.text import Text
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 
+from ..safe_text import shown
 from ..store.queries import POSTURE_QUERIES
 
 if TYPE_CHECKING:
@@ -49,7 +51,7 @@ class JumpCommands(Provider):
 
     async def discover(self) -> Hits:
         for text, help_text, callback in self._targets()[:MAX_HITS]:
-            yield DiscoveryHit(text, callback, help=help_text)
+            yield DiscoveryHit(_prompt(text, help_text), callback, text=shown(text))
 
     async def search(self, query: str) -> Hits:
         matcher = self.matcher(query)
@@ -60,4 +62,18 @@ class JumpCommands(Provider):
                 scored.append((score, text, help_text, callback))
         scored.sort(key=lambda s: -s[0])
         for score, text, help_text, callback in scored[:MAX_HITS]:
-            yield Hit(score, matcher.highlight(text), callback, help=help_text)
+            _, offsets = matcher.fuzzy_search.match(matcher.query, text)
+            yield Hit(score, _prompt(text, help_text, offsets), callback, text=shown(text))
+
+
+def _prompt(text: str, help_text: str, offsets: Iterable[int] = ()) -> Text:
+    """A hit as Text: the palette reads a str prompt (and any help) as markup, and these are
+    names from Azure. The help goes on a second line of the prompt for that reason."""
+    prompt = Text(shown(text))
+    if len(prompt) == len(text):  # offsets index the raw name; skip them if it changed
+        for offset in offsets:
+            if not text[offset].isspace():
+                prompt.stylize("bold underline", offset, offset + 1)
+    if help_text:
+        prompt.append("\n" + shown(help_text), style="dim")
+    return prompt

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from datetime import datetime, timezone
 
+from rich.cells import cell_len, set_cell_size
 from rich.text import Text
 
 from ..model import AlertStatus, Health, ReadProgress, Severity, Snapshot
+from ..safe_text import shown
 
 SEVERITY_STYLE = {
     Severity.HIGH: "bold red",
@@ -87,7 +89,41 @@ def age(value: datetime | None, now: datetime | None = None) -> str:
 
 
 def not_onboarded(name: str) -> Text:
-    return Text(f"{name} (not onboarded)", style="italic yellow")
+    return Text(f"{shown(name)} (not onboarded)", style="italic yellow")
+
+
+CRUMB_SEPARATOR = " › "
+
+
+def fit_crumb(parts: Sequence[str], width: int) -> str:
+    """The crumb in `width` cells: the parts before the last give way first (to '…'), then the
+    last is cut in its middle, so both its start and its end stay readable."""
+    full = CRUMB_SEPARATOR.join(parts)
+    if width <= 0 or cell_len(full) <= width or not parts:
+        return full
+    head, last = list(parts[:-1]), parts[-1]
+    # Keep the area (the first part) as long as it fits, eliding the parts between.
+    for kept in ([head[0], "…"] if len(head) > 1 else head, ["…"] if head else []):
+        text = CRUMB_SEPARATOR.join([*kept, last])
+        if cell_len(text) <= width:
+            return text
+    prefix = ""
+    if head:
+        area = head[0] + CRUMB_SEPARATOR + ("…" + CRUMB_SEPARATOR if len(head) > 1 else "")
+        prefix = area if width - cell_len(area) >= 16 else "…" + CRUMB_SEPARATOR
+    room = width - cell_len(prefix)
+    if room < 5:
+        return set_cell_size(full, width)
+    return prefix + middle_cut(last, room)
+
+
+def middle_cut(text: str, width: int) -> str:
+    if cell_len(text) <= width:
+        return text
+    left = width // 2
+    right = width - 1 - left
+    end = set_cell_size(text[::-1], right)[::-1] if right > 0 else ""
+    return set_cell_size(text, left) + "…" + end
 
 
 # The APIs and their collections (what the Overview's coverage card counts).

@@ -23,7 +23,9 @@ from ..actions.targets import TargetError, trigger_items
 from ..azure.errors import describe
 from ..model import Alert, normalize
 from ..redact import redact
+from ..safe_text import shown
 from .screens.dialogs import ConfirmScreen, PickScreen, ProgressScreen
+from .text import add_row, data
 
 if TYPE_CHECKING:
     from .app import ApiWatchApp
@@ -48,7 +50,9 @@ class Responder:
     async def _run(self, title: str, labels: Sequence[str],
                    work: Callable[[ActionContext], Awaitable[ActionResult]]) -> ActionResult | None:
         progress = ProgressScreen(title, labels)
-        self.app.push_screen(progress)
+        # Mounted before the first result can reach it: a fast answer once updated a dialog
+        # not yet composed and took the console down (NoMatches '#rows').
+        await self.app.push_screen(progress)
         try:
             ctx = await self._context(progress)
             result = await work(ctx)
@@ -101,13 +105,13 @@ class Responder:
         body = Table.grid(padding=(0, 2))
         body.add_column(style="bold")
         body.add_column()
-        body.add_row("Subscription", f"{sub_name} ({subscription})")
-        body.add_row("Logic app", f"{choice.app.name} ({choice.app.resource_group}) · "
-                                  f"trigger {choice.trigger.name if choice.trigger else '-'}")
-        body.add_row("Resources", f"{len(items)} {kind} payload(s), one POST each")
+        add_row(body, "Subscription", f"{sub_name} ({subscription})")
+        add_row(body, "Logic app", f"{choice.app.name} ({choice.app.resource_group}) · "
+                                   f"trigger {choice.trigger.name if choice.trigger else '-'}")
+        add_row(body, "Resources", f"{len(items)} {kind} payload(s), one POST each")
         parts: list = [body]
         if recent:
-            parts.append(Text(
+            parts.append(data(
                 f"\n{choice.app.name} was triggered on {len(recent)} of these within the last "
                 f"{app.config.actions.retrigger_minutes:g} minutes. Trigger again?",
                 style="bold yellow",
@@ -134,7 +138,7 @@ class Responder:
         _, status = STATES[state]
         body = Text(f"Set {len(alerts)} alert(s) to {status.value}:\n")
         for alert in alerts[:12]:
-            body.append(f"  {alert.severity.value:<13} {alert.display_name}\n")
+            body.append(f"  {alert.severity.value:<13} {shown(alert.display_name)}\n")
         if len(alerts) > 12:
             body.append(f"  … and {len(alerts) - 12} more\n")
         if not await app.push_screen_wait(ConfirmScreen(
@@ -194,7 +198,8 @@ class Responder:
             return
         body = Text.assemble(
             "Send one request, as Microsoft documents for validating Defender for APIs:\n\n",
-            (f"  {view.endpoint.method} {url}\n  User-Agent: javascript:\n\n", "bold"),
+            (f"  {shown(view.endpoint.method)} {shown(url)}\n  User-Agent: javascript:\n\n",
+             "bold"),
             "Defender raises \"Suspicious User Agent detected\" after a while"
             + ("." if view.onboarded else
                " — but this API is not onboarded, so Defender will not see it."),
@@ -236,12 +241,13 @@ class Responder:
 
 
 def _choice_label(choice: LogicAppChoice) -> Text:
-    text = Text(choice.app.name, style="bold" if choice.selectable else "dim")
-    text.append(f"  {choice.app.resource_group or '-'} · {choice.trigger_kind}", style="dim")
+    text = data(choice.app.name, style="bold" if choice.selectable else "dim")
+    text.append(shown(f"  {choice.app.resource_group or '-'} · {choice.trigger_kind}"),
+                style="dim")
     if choice.automations:
-        text.append(f" · automation: {', '.join(choice.automations)}", style="dim")
+        text.append(shown(f" · automation: {', '.join(choice.automations)}"), style="dim")
     if not choice.selectable:
-        text.append(f"  ({choice.reason})", style="italic")
+        text.append(shown(f"  ({choice.reason})"), style="italic")
     return text
 
 

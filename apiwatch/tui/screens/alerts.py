@@ -11,7 +11,9 @@ from textual.containers import VerticalScroll
 from textual.widgets import Static
 
 from ...model import Alert
+from ...safe_text import shown
 from .. import format as fmt
+from ..text import add_row, block, data
 from ..widgets.table import Column, ResourceTable, Row
 from .base import AreaScreen
 
@@ -129,7 +131,7 @@ class AlertScreen(_AlertActions):
         alert = next((a for a in views.snapshot.alerts if a.id == self.alert_id), None)
         if alert is None:
             self.crumb_title = "(gone)"
-            self.query_one("#alert", Static).update("This alert is no longer listed.")
+            self.query_one("#alert", Static).update(Text("This alert is no longer listed."))
             return
         self.crumb_title = alert.display_name
         self.query_one("#alert", Static).update(render_alert(alert, views))
@@ -144,27 +146,29 @@ def render_alert(alert: Alert, views) -> Group:
     head = Table.grid(padding=(0, 2))
     head.add_column(style="bold", no_wrap=True)
     head.add_column()
-    head.add_row("Severity", fmt.severity(alert.severity))
-    head.add_row("Status", fmt.status(alert.status))
-    head.add_row("Type", alert.alert_type)
-    head.add_row("Generated", fmt.stamp(alert.time_generated))
-    head.add_row("Activity", f"{fmt.stamp(alert.start_time)} → {fmt.stamp(alert.end_time)}")
-    head.add_row("MITRE tactics", ", ".join(alert.tactics) or "-")
+    add_row(head, "Alert", Text(shown(alert.display_name), style="bold"))
+    add_row(head, "Severity", fmt.severity(alert.severity))
+    add_row(head, "Status", fmt.status(alert.status))
+    add_row(head, "Type", alert.alert_type)
+    add_row(head, "Generated", fmt.stamp(alert.time_generated))
+    add_row(head, "Activity", f"{fmt.stamp(alert.start_time)} → {fmt.stamp(alert.end_time)}")
+    add_row(head, "MITRE tactics", ", ".join(alert.tactics) or "-")
     if alert.techniques:
-        head.add_row("Techniques", ", ".join(alert.techniques + alert.sub_techniques))
+        add_row(head, "Techniques", ", ".join(alert.techniques + alert.sub_techniques))
     names = {s.subscription_id: s.display_name for s in views.snapshot.subscriptions}
     name = names.get(alert.subscription_id)
-    head.add_row("Subscription", f"{name} ({alert.subscription_id})" if name
-                 else alert.subscription_id)
-    parts: list = [head, _section("Description"), Text(alert.description or "-")]
+    add_row(head, "Subscription", f"{name} ({alert.subscription_id})" if name
+            else alert.subscription_id)
+    parts: list = [head, _section("Description"), block(alert.description or "-")]
 
     parts.append(_section("Affected resource"))
-    parts.append(Text(alert.compromised_entity or "-"))
+    parts.append(data(alert.compromised_entity or "-"))
     for rid in alert.resource_ids:
         endpoint = views.endpoints_by_key.get(rid.lower())
-        line = Text(rid, style="dim", overflow="fold")
+        line = data(rid, style="dim")
+        line.overflow = "fold"
         if endpoint is not None:
-            line = Text.assemble((endpoint.label, "bold"), "  ", line)
+            line = Text.assemble((shown(endpoint.label), "bold"), "  ", line)
         parts.append(line)
 
     sensitivity = alert.sensitivity
@@ -173,10 +177,10 @@ def render_alert(alert: Alert, views) -> Group:
         grid = Table.grid(padding=(0, 2))
         grid.add_column(style="bold", no_wrap=True)
         grid.add_column()
-        grid.add_row("Scan time (UTC)", sensitivity.scan_time or "-")
-        grid.add_row("Top label", sensitivity.top_label or "-")
-        grid.add_row("Information types", sensitivity.information_types or "-")
-        grid.add_row("File types", sensitivity.file_types or "-")
+        add_row(grid, "Scan time (UTC)", sensitivity.scan_time or "-")
+        add_row(grid, "Top label", sensitivity.top_label or "-")
+        add_row(grid, "Information types", sensitivity.information_types or "-")
+        add_row(grid, "File types", sensitivity.file_types or "-")
         parts.append(grid)
     else:
         parts.append(Text("no sensitive data reported", style="dim"))
@@ -190,14 +194,14 @@ def render_alert(alert: Alert, views) -> Group:
                 bits = [str(location.get(k)) for k in ("city", "countryCode", "asn")
                         if location.get(k) is not None]
                 extra = f"  ({', '.join(bits)})" if bits else ""
-            parts.append(Text(f"{entity.type}: {entity.summary}{extra}"))
+            parts.append(data(f"{entity.type}: {entity.summary}{extra}"))
     else:
         parts.append(Text("-"))
 
     parts.append(_section("Remediation"))
     steps = alert.remediation_steps or ("-",)
     for number, step in enumerate(steps, start=1):
-        parts.append(Text(f"{number}. {step}" if step != "-" else step))
+        parts.append(block(f"{number}. {step}" if step != "-" else step))
 
     parts.append(_section("Extended properties"))
     if alert.extended_properties:
@@ -205,11 +209,13 @@ def render_alert(alert: Alert, views) -> Group:
         grid.add_column(style="bold")
         grid.add_column()
         for key, value in alert.extended_properties.items():
-            grid.add_row(key, value)
+            add_row(grid, key, block(value))
         parts.append(grid)
     else:
         parts.append(Text("-"))
     if alert.alert_uri:
         parts.append(_section("Portal"))
-        parts.append(Text(alert.alert_uri, overflow="fold", style="dim"))
+        uri = data(alert.alert_uri, style="dim")
+        uri.overflow = "fold"
+        parts.append(uri)
     return Group(*parts)

@@ -9,6 +9,8 @@ from textual.app import ComposeResult
 from textual.widgets import Static
 
 from ...model.audit import AuditEntry
+from ...safe_text import shown
+from ..text import add_row, data
 from ..widgets.table import Column, ResourceTable, Row
 from .base import AreaScreen
 
@@ -48,7 +50,7 @@ class AuditScreen(AreaScreen):
         self.query_one(ResourceTable).set_rows(rows)
         if not rows:
             self.query_one("#audit-detail", Static).update(
-                "No actions have been taken from apiwatch on this machine yet.")
+                Text("No actions have been taken from apiwatch on this machine yet."))
 
     def on_resource_table_highlighted(self, event: ResourceTable.Highlighted) -> None:
         entry = getattr(self, "_entries", {}).get(event.key)
@@ -61,12 +63,12 @@ def _detail(entry: AuditEntry) -> Table:
     table.add_column(ratio=3, overflow="ellipsis", no_wrap=True)
     table.add_column(ratio=2, overflow="ellipsis", no_wrap=True)
     if entry.logic_app:
-        table.add_row(Text(f"logic app {entry.logic_app.rsplit('/', 1)[-1]}", style="bold"),
-                      entry.detail or "")
+        add_row(table, data(f"logic app {entry.logic_app.rsplit('/', 1)[-1]}", style="bold"),
+                entry.detail or "")
     for target in entry.targets:
         outcome = Text(target.outcome or "in flight",
                        style=OUTCOME_STYLE.get(target.outcome or "", "cyan"))
         if target.detail:
-            outcome.append(f" {target.detail}", style="dim")
-        table.add_row(target.resource_id.rsplit("/providers/", 1)[-1], outcome)
+            outcome.append(f" {shown(target.detail)}", style="dim")
+        add_row(table, target.resource_id.rsplit("/providers/", 1)[-1], outcome)
     return table

@@ -69,7 +69,7 @@ class AreaScreen(Screen):
         self._sync()
 
     def _sync(self) -> None:
-        self.query_one(Crumb).update(self.crumb())
+        self.query_one(Crumb).show(self.crumb())
         self.query_one(AreaTabs).show_area(self.app.current_mode, self.app.size.width)
         if self.version != self.watch_app.version and self.watch_app.views is not None:
             self.version = self.watch_app.version
@@ -101,9 +101,9 @@ class AreaScreen(Screen):
     def show_data(self) -> None:
         """Fill the screen from `self.watch_app.views`."""
 
-    def crumb(self) -> str:
+    def crumb(self) -> list[str]:
         stack = [s for s in self.app.screen_stack if isinstance(s, AreaScreen)]
-        return " › ".join(s.crumb_title for s in stack if s.crumb_title)
+        return [s.crumb_title for s in stack if s.crumb_title]
 
     # -- filter -----------------------------------------------------------------------------
     _last_table: ResourceTable | None = None

@@ -16,6 +16,8 @@ from textual.widgets import Button, OptionList, Static
 from textual.widgets.option_list import Option
 
 from ...actions.context import ActionResult, TargetResult
+from ...safe_text import shown
+from ..text import add_row, cell, data
 
 DIALOG_CSS = """
 {name} {{ align: center middle; }}
@@ -44,9 +46,9 @@ class PickScreen(ModalScreen[Any]):
 
     def compose(self) -> ComposeResult:
         with Vertical():
-            yield Static(self.title_text, classes="title")
+            yield Static(data(self.title_text), classes="title")
             yield OptionList(*[
-                Option(label, id=str(i), disabled=not enabled)
+                Option(cell(label, one_line=True), id=str(i), disabled=not enabled)
                 for i, (label, _, enabled) in enumerate(self.options)
             ])
             if self.note:
@@ -77,8 +79,8 @@ class ConfirmScreen(ModalScreen[bool]):
 
     def compose(self) -> ComposeResult:
         with Vertical():
-            yield Static(self.title_text, classes="title")
-            yield VerticalScroll(Static(self.body))
+            yield Static(data(self.title_text), classes="title")
+            yield VerticalScroll(Static(cell(self.body)))
             with Horizontal(classes="buttons"):
                 yield Button("Cancel", id="cancel", compact=True)
                 yield Button(self.confirm, id="confirm", compact=True,
@@ -109,25 +111,29 @@ class ProgressScreen(ModalScreen[None]):
         self.results: dict[int, TargetResult] = {}
         self.final: ActionResult | None = None
         self.error: str | None = None
+        self._drawn = False
 
     def compose(self) -> ComposeResult:
         with Vertical():
-            yield Static(self.title_text, classes="title")
+            yield Static(data(self.title_text), classes="title")
             yield VerticalScroll(Static(id="rows"))
             yield Static(id="summary")
 
     def on_mount(self) -> None:
+        self._drawn = True
         self._draw()
 
+    # Results may arrive before the screen is composed (a fast answer from ARM) or after it
+    # was closed (the action goes on): they are kept, and drawn only while there is a screen.
     def update(self, seq: int, result: TargetResult) -> None:
         self.results[seq] = result
-        if self.is_attached:
+        if self._drawn and self.is_attached:
             self._draw()
 
     def finish(self, result: ActionResult | None, error: str | None = None) -> None:
         self.final = result
         self.error = error
-        if self.is_attached:
+        if self._drawn and self.is_attached:
             self._draw()
 
     def _draw(self) -> None:
@@ -136,11 +142,11 @@ class ProgressScreen(ModalScreen[None]):
         table.add_column("Result", ratio=2, overflow="fold")
         for seq, label in enumerate(self.labels):
             result = self.results.get(seq)
-            table.add_row(label, _result_text(result))
+            add_row(table, label, _result_text(result))
         self.query_one("#rows", Static).update(table)
         summary = Text()
         if self.error:
-            summary.append(self.error, style="bold red")
+            summary.append(shown(self.error), style="bold red")
         elif self.final is not None:
             style = "bold green" if self.final.ok else "bold yellow"
             summary.append(f"Done: {self.final.outcome}. ", style=style)
@@ -158,9 +164,9 @@ def _result_text(result: TargetResult | None) -> Text:
         return Text("waiting", style="dim")
     style = {"succeeded": "green", "failed": "bold red", "unknown": "bold yellow",
              "accepted": "cyan"}.get(result.outcome, "")
-    text = Text(result.outcome, style=style)
+    text = Text(shown(result.outcome), style=style)
     if result.run_id:
-        text.append(f" run {result.run_id[-8:]}", style="dim")
+        text.append(f" run {shown(result.run_id[-8:])}", style="dim")
     if result.detail and result.detail not in ("accepted", "done"):
-        text.append(f" — {result.detail}")
+        text.append(f" — {shown(result.detail)}")
     return text

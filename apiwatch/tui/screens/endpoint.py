@@ -10,7 +10,9 @@ from textual.containers import VerticalScroll
 from textual.widgets import Static, TabbedContent, TabPane
 
 from ...model import AssessmentStatus
+from ...safe_text import shown, shown_block
 from .. import format as fmt
+from ..text import add_row
 from ..widgets.table import Column, ResourceTable, Row
 from .base import AreaScreen
 
@@ -75,7 +77,7 @@ class EndpointScreen(AreaScreen):
         if view is None:
             self.crumb_title = "(gone)"
             self.query_one("#settings", Static).update(
-                "This endpoint is no longer in the inventory."
+                Text("This endpoint is no longer in the inventory.")
             )
             return
         e = view.endpoint
@@ -83,26 +85,26 @@ class EndpointScreen(AreaScreen):
         grid = Table.grid(padding=(0, 2))
         grid.add_column(style="bold", no_wrap=True)
         grid.add_column()
-        grid.add_row("Endpoint", f"{e.method} {e.url_template}  ({e.display_name})")
-        grid.add_row("Health", fmt.health(view.health).copy())
+        add_row(grid, "Endpoint", f"{e.method} {e.url_template}  ({e.display_name})")
+        add_row(grid, "Health", fmt.health(view.health).copy())
         api = view.api.display_name if view.api else e.api_name
-        grid.add_row("API", f"{api} on {e.service_name}"
-                     + ("" if view.onboarded else "  — not onboarded to Defender for APIs"))
+        add_row(grid, "API", f"{api} on {e.service_name}"
+                + ("" if view.onboarded else "  — not onboarded to Defender for APIs"))
         flags = [
             f"inactive 30d+: {fmt.flag(view.inactive, 'yes')}",
             f"unauthenticated: {fmt.flag(view.unauthenticated, 'yes')}",
             f"external traffic: {fmt.flag(view.external, 'yes')}",
         ]
-        grid.add_row("Observed", "  ".join(flags))
+        add_row(grid, "Observed", "  ".join(flags))
         insight = view.insight
         types = ", ".join(insight.sensitive_types) if insight and insight.sensitive_types else (
             "none" if insight and insight.sensitive_types == () else "unknown")
-        grid.add_row("Sensitive data", types)
+        add_row(grid, "Sensitive data", types)
         if insight:
-            grid.add_row("Last called", fmt.stamp(insight.last_called)
-                         + (f"  · discovered {fmt.stamp(insight.discovered)}"
-                            if insight.discovered else ""))
-        grid.add_row("Resource", Text(e.id, overflow="ellipsis", no_wrap=True))
+            add_row(grid, "Last called", fmt.stamp(insight.last_called)
+                    + (f"  · discovered {fmt.stamp(insight.discovered)}"
+                       if insight.discovered else ""))
+        add_row(grid, "Resource", Text(shown(e.id), overflow="ellipsis", no_wrap=True))
         self.query_one("#settings", Static).update(grid)
 
         self._recs = {r.id: r for r in view.recommendations}
@@ -134,13 +136,14 @@ class EndpointScreen(AreaScreen):
         if rec is not None:
             if rec.status_description or rec.cause:
                 text.append("Status: ", style="bold")
-                text.append(" ".join(x for x in (rec.cause, rec.status_description) if x) + "\n")
+                text.append(shown(" ".join(x for x in (rec.cause, rec.status_description)
+                                           if x)) + "\n")
             if rec.description:
                 text.append("Why: ", style="bold")
-                text.append(_plain(rec.description) + "\n")
+                text.append(shown_block(_plain(rec.description)) + "\n")
             if rec.remediation:
                 text.append("Fix: ", style="bold")
-                text.append(_plain(rec.remediation))
+                text.append(shown_block(_plain(rec.remediation)))
         self.query_one("#rec-detail", Static).update(text)
 
     def on_resource_table_highlighted(self, event: ResourceTable.Highlighted) -> None:

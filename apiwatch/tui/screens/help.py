@@ -9,6 +9,8 @@ from textual.containers import VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Static
 
+from ..text import add_row
+
 
 class HelpScreen(ModalScreen[None]):
     DEFAULT_CSS = """
@@ -38,6 +40,7 @@ class HelpScreen(ModalScreen[None]):
             if key not in keys:
                 keys.append(key)
         for keys, binding in sorted(rows.values(), key=lambda kb: kb[1].id is None):
-            table.add_row(" ".join(keys), binding.description or binding.action, binding.id or "")
-        table.add_row("ctrl+p", "Command palette: jump to anything, run any action", "")
+            add_row(table, " ".join(keys), binding.description or binding.action,
+                    binding.id or "")
+        add_row(table, "ctrl+p", "Command palette: jump to anything, run any action", "")
         yield VerticalScroll(Static(table))

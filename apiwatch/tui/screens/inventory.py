@@ -161,7 +161,7 @@ class EndpointsScreen(AreaScreen):
     def _sync_crumb(self) -> None:
         from ..widgets.status import Crumb
 
-        self.query_one(Crumb).update(self.crumb())
+        self.query_one(Crumb).show(self.crumb())
 
     def on_resource_table_opened(self, event: ResourceTable.Opened) -> None:
         from .endpoint import EndpointScreen

@@ -13,7 +13,9 @@ from textual.containers import Horizontal
 from textual.widgets import Static
 
 from ...model import ApiCollection, Severity
+from ...safe_text import shown
 from .. import format as fmt
+from ..text import add_row
 from ..widgets.table import Column, ResourceTable, Row
 from .base import AreaScreen
 
@@ -65,14 +67,14 @@ class OverviewScreen(AreaScreen):
         grid = Table.grid(padding=(0, 1))
         grid.add_column(justify="right", style="bold")
         grid.add_column()
-        grid.add_row(f"{onboarded}/{onboarded + gap}", "APIs onboarded")
-        grid.add_row(Text(str(gap), style="bold yellow" if gap else "bold"),
+        add_row(grid, f"{onboarded}/{onboarded + gap}", "APIs onboarded")
+        add_row(grid, Text(str(gap), style="bold yellow" if gap else "bold"),
                      "not onboarded (blind spots)")
         for attr, label in (("inactive", "endpoints inactive 30d+"),
                             ("unauthenticated", "unauthenticated"),
                             ("external", "internet-exposed"),
                             ("sensitive", "with sensitive data")):
-            grid.add_row(str(sum(getattr(c, attr) or 0 for c in collections)), label)
+            add_row(grid, str(sum(getattr(c, attr) or 0 for c in collections)), label)
         self._coverage = grid
 
         by_severity = views.alert_figures.open_by_severity
@@ -80,11 +82,11 @@ class OverviewScreen(AreaScreen):
         counts.add_column(justify="right", style="bold")
         counts.add_column()
         for sev in (Severity.HIGH, Severity.MEDIUM, Severity.LOW, Severity.INFORMATIONAL):
-            counts.add_row(str(by_severity.get(sev, 0)), fmt.severity(sev))
+            add_row(counts, str(by_severity.get(sev, 0)), fmt.severity(sev))
         odd = sum(n for sev, n in by_severity.items() if not sev.known)
         if odd:
-            counts.add_row(str(odd), Text("other", style="magenta"))
-        counts.add_row(str(self.watch_app.unseen_alert_count), "new since last look")
+            add_row(counts, str(odd), Text("other", style="magenta"))
+        add_row(counts, str(self.watch_app.unseen_alert_count), "new since last look")
         self._counts = counts
         self._show_cards()
 
@@ -116,8 +118,8 @@ class OverviewScreen(AreaScreen):
         for card, grid, sources in (("#coverage", self._coverage, fmt.API_SOURCES),
                                     ("#alert-counts", self._counts, ("alerts",))):
             loading = fmt.still_loading(views.snapshot, sources)
-            shown = self._cards_shown.get(card)
-            if shown is not None and shown[0] is grid and shown[1] == loading:
+            drawn = self._cards_shown.get(card)
+            if drawn is not None and drawn[0] is grid and drawn[1] == loading:
                 continue  # a poll that changed nothing must not cost a frame
             self._cards_shown[card] = (grid, loading)
             self.query_one(card, Static).update(
@@ -158,9 +160,9 @@ class OverviewScreen(AreaScreen):
             text.append(" · every source ok", style="green")
         for (sub, kind), failures in list(groups.items())[:3]:
             scope = names.get(sub or "", sub) or "tenant"
-            text.append(f"\n✗ {scope}: ", style="bold yellow")
+            text.append(f"\n✗ {shown(scope)}: ", style="bold yellow")
             sources = sorted({f.source for f in failures})
-            text.append(f"{kind} · {', '.join(sources)}")
+            text.append(shown(f"{kind} · {', '.join(sources)}"))
             kept = [health[(src, sub)].fetched_at for src in sources
                     if (src, sub) in health and health[(src, sub)].fetched_at]
             if kept:

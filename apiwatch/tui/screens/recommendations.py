@@ -86,7 +86,7 @@ class UnhealthyScreen(AreaScreen):
         self.query_one(ResourceTable).set_rows(rows)
         from ..widgets.status import Crumb
 
-        self.query_one(Crumb).update(self.crumb())
+        self.query_one(Crumb).show(self.crumb())
 
     def on_resource_table_opened(self, event: ResourceTable.Opened) -> None:
         views = self.watch_app.views

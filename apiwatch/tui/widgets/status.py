@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import TYPE_CHECKING, cast
 
 from rich.text import Text
 from textual.widgets import Static
 
+from ...safe_text import shown
 from .. import format as fmt
-from ..format import age
+from ..format import CRUMB_SEPARATOR, age, fit_crumb
 
 if TYPE_CHECKING:
     from ..app import ApiWatchApp
@@ -28,7 +30,7 @@ class StatusLine(Static):
         last: list[Text] = []  # long and passing: after what must not be cut off at 80 columns
         views = app.views
         if app.loading_error:
-            parts.append(Text(app.loading_error, style="bold red"))
+            parts.append(Text(shown(app.loading_error), style="bold red"))
         elif views is None:
             parts.append(Text("reading Azure…"))
         else:
@@ -46,7 +48,7 @@ class StatusLine(Static):
                 parts.append(Text("stale", style="bold yellow"))
             failing = {f.subscription_id or "tenant" for f in snap.failures}
             if failing and not snap.subscriptions:
-                parts.append(Text(str(snap.failures[0]), style="bold red"))
+                parts.append(Text(shown(str(snap.failures[0])), style="bold red"))
             elif failing:
                 parts.append(Text(f"{len(failing)} scope(s) failing", style="bold yellow"))
             loading = fmt.kinds_loading(snap)
@@ -67,10 +69,21 @@ class StatusLine(Static):
 
 
 class Crumb(Static):
+    """Where you are, area first. When it does not fit, the middle gives way, never the end:
+    the current screen (an alert's name, the posture query just opened) stays in view."""
+
     DEFAULT_CSS = """
     Crumb { height: 1; width: 1fr; padding: 0 1; background: $boost; text-style: bold;
-            text-overflow: ellipsis; text-wrap: nowrap; }
+            text-wrap: nowrap; }
     """
+    _parts: tuple[str, ...] = ()
+
+    def show(self, parts: Sequence[str]) -> None:
+        self._parts = tuple(shown(p) for p in parts)
+        self.update(Text(CRUMB_SEPARATOR.join(self._parts)))
+
+    def render(self) -> Text:
+        return Text(fit_crumb(self._parts, self.content_size.width))
 
 
 AREA_TABS = (("1", "Overview"), ("2", "Collections"), ("3", "Alerts"), ("4", "Recs"),
@@ -91,8 +104,8 @@ class AreaTabs(Static):
         text = Text()
         for key, label in AREA_TABS:
             here = label.lower().startswith(current[:4].lower())
-            shown = label if here or wide else label[:3]
+            name = label if here or wide else label[:3]
             style = "bold reverse" if here else ""
             text.append(f" {key}", style="bold " + style)
-            text.append(f" {shown} ", style=style)
+            text.append(f" {name} ", style=style)
         self.update(text)

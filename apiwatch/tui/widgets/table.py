@@ -21,6 +21,7 @@ from textual.reactive import reactive
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
+from ...safe_text import shown
 from ...store.queries import TextFilter
 
 MARK = "●"
@@ -256,7 +257,7 @@ class ResourceTable(ScrollView, can_focus=True):
     def _strip(self, cells: list[tuple[Any, int]], base: Style, width: int) -> Strip:
         segments: list[Segment] = []
         for value, cell_width in cells:
-            text = value.copy() if isinstance(value, Text) else Text(str(value))
+            text = _cell_text(value)
             text.truncate(cell_width, overflow="ellipsis", pad=True)
             segments.append(Segment(" ", base))
             for span_text, span_style in _styled(text):
@@ -328,6 +329,18 @@ class ResourceTable(ScrollView, can_focus=True):
         key = self.current_key
         if key is not None:
             self.post_message(self.Opened(self, key))
+
+
+def _cell_text(value: Any) -> Text:
+    """A cell as one line of characters that are safe to draw (cells hold data from Azure:
+    see safe_text); a copy, as truncating changes it."""
+    if isinstance(value, Text):
+        plain = value.plain
+        cleaned = shown(plain)
+        if cleaned == plain:
+            return value.copy()
+        return Text(cleaned, style=value.style)
+    return Text(shown(value if isinstance(value, str) else str(value)))
 
 
 def _styled(text: Text) -> list[tuple[str, Style | None]]:
