@@ -22,18 +22,33 @@ from .safe_text import encodable_json, shown, shown_tree
 EXIT_OK, EXIT_PARTIAL, EXIT_USAGE = 0, 1, 2
 
 
-def _parser() -> argparse.ArgumentParser:
+def _common(default: Any) -> argparse.ArgumentParser:
     common = argparse.ArgumentParser(add_help=False)
     source = common.add_mutually_exclusive_group()
-    source.add_argument("--demo", action="store_true",
+    source.add_argument("--demo", action="store_true", default=default,
                         help="use the embedded demo tenant (a local ARM emulator)")
-    source.add_argument("--config", metavar="PATH",
+    source.add_argument("--config", metavar="PATH", default=default,
                         help="configuration file (default: $APIWATCH_CONFIG, then the user "
                              "config dir)")
-    common.add_argument("--read-only", action="store_true",
+    common.add_argument("--hostile", action="store_true", default=default,
+                        help="with --demo: the demo tenant's text carries attackers' payloads "
+                             "(terminal escapes, markup, bidi, surrogates), to see that "
+                             "apiwatch shows them as text")
+    common.add_argument("--read-only", action="store_true", default=default,
                         help="refuse every write to Azure (also config [actions] read_only)")
+    return common
+
+
+def _parser() -> argparse.ArgumentParser:
+    # The options go before or after the command (`apiwatch --demo alerts`, `apiwatch alerts
+    # --demo`); a subcommand's copy must not reset what was given before it, so its defaults
+    # are suppressed and only the top level's apply.
+    top, common = _common(None), _common(argparse.SUPPRESS)
+    for action in top._actions:
+        if action.dest in ("demo", "hostile", "read_only"):
+            action.default = False
     parser = argparse.ArgumentParser(
-        prog="apiwatch", parents=[common],
+        prog="apiwatch", parents=[top],
         description="A terminal console for Microsoft Defender for APIs.",
     )
     parser.add_argument("--version", action="version", version=f"apiwatch {__version__}")
@@ -67,8 +82,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.demo:
             from .demo import start_demo
 
-            demo = start_demo(alert_rate_per_min=0.0 if args.command else 6.0)
+            demo = start_demo(alert_rate_per_min=0.0 if args.command else 6.0,
+                              hostile=args.hostile)
             config = demo.config
+        elif args.hostile:
+            raise ConfigError("--hostile needs --demo: it changes the embedded tenant's answers")
         else:
             config = load_config(args.config)
     except ConfigError as exc:

@@ -83,3 +83,19 @@ def test_config_from_environment_variable(tmp_path, emulator_thread):
 def test_usage_error_exits_2():
     result = run("inventory", "--bogus")
     assert result.returncode == 2
+
+
+def test_options_before_the_command_are_kept():
+    # `apiwatch --demo alerts` once read the real tenant: the command's copy of --demo reset it
+    before, after = run("--demo", "alerts", "--json"), run("alerts", "--json", "--demo")
+    assert before.returncode == after.returncode == 1, before.stderr
+    ids = [{a["id"] for a in json.loads(r.stdout)["alerts"]} for r in (before, after)]
+    assert ids[0] and ids[0] == ids[1]
+    assert "sign-in" not in before.stderr
+
+
+def test_hostile_needs_the_demo():
+    result = run("--hostile", "alerts")
+    assert result.returncode == 2
+    assert result.stderr.strip() == ("apiwatch: --hostile needs --demo: it changes the embedded "
+                                     "tenant's answers")
