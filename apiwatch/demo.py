@@ -22,7 +22,8 @@ class Demo:
 
 
 def start_demo(alert_rate_per_min: float = 6.0, seed: int = 7, scale: str = "demo",
-               clock: Callable[[], datetime] = lambda: datetime.now(timezone.utc)) -> Demo:
+               clock: Callable[[], datetime] = lambda: datetime.now(timezone.utc),
+               hostile: bool = False) -> Demo:
     from .emulator import EmulatorConfig, start_in_thread
 
     # The tenant's clock starts at the day's start (UTC): the same tenant (same alert ids) for
@@ -30,7 +31,8 @@ def start_demo(alert_rate_per_min: float = 6.0, seed: int = 7, scale: str = "dem
     # Azure. (On the hour, a restart an hour later showed every alert as new again.)
     now = clock().replace(hour=0, minute=0, second=0, microsecond=0)
     handle = start_in_thread(
-        EmulatorConfig(seed=seed, scale=scale, alert_rate_per_min=alert_rate_per_min, now=now)
+        EmulatorConfig(seed=seed, scale=scale, alert_rate_per_min=alert_rate_per_min, now=now,
+                       hostile=hostile)
     )
     config = Config().with_azure(
         resource_manager=handle.url,

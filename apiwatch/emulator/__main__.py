@@ -45,6 +45,11 @@ def _parser() -> _Parser:
     )
     p.add_argument("--ca-out", type=Path, default=None, metavar="PATH")
     p.add_argument("--token", default=None)
+    p.add_argument(
+        "--hostile",
+        action="store_true",
+        help="put attackers' payloads (terminal escapes, markup, bidi, surrogates) in every text",
+    )
     return p
 
 
@@ -70,6 +75,7 @@ def config_from_args(argv: list[str] | None = None) -> EmulatorConfig:
             probe_alert_seconds=args.probe_alert_seconds,
             ca_out=args.ca_out,
             token=args.token,
+            hostile=args.hostile,
         )
     except ValueError as exc:
         parser.error(str(exc))

@@ -81,6 +81,8 @@ class EmulatorConfig:
     # start and about 220 MB more memory. None: only when latency_ms models ARM's round trip,
     # where the emulator's own rendering would otherwise add to it.
     prerender: bool | None = None
+    # Every free-text string of every answer carries an attacker's payload (hostile.py).
+    hostile: bool = False
 
     @property
     def prerender_enabled(self) -> bool:

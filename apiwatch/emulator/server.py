@@ -27,6 +27,7 @@ from .gateway import Gateway, Probe
 from .generator import generate_tenant
 from .handlers import all_routes, prerender
 from .handlers.logic import invoke
+from .hostile import poison_text
 from .requestlog import RequestLog, RequestRecord
 from .routing import Context, Router, forbidden, normalise_path
 from .state import ServerState
@@ -445,6 +446,8 @@ class Emulator:
         text = (
             reply.body.text if isinstance(reply.body, (_Raw, Rendered)) else dumps(reply.body)
         )
+        if self.config.hostile and not request.path.startswith("/_emulator/"):
+            text = poison_text(text, request.host)
         return web.Response(
             status=reply.status,
             text=text,

@@ -12,7 +12,6 @@ import pytest
 from .harness import Console
 
 
-
 @pytest.fixture
 def console(tmp_path):
     c = Console(["--demo"], tmp_path)
