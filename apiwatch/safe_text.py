@@ -82,12 +82,15 @@ def shown_tree(value: Any) -> Any:
     return value
 
 
-_SURROGATE = re.compile("[\ud800-\udfff]")
+# What `json.dumps(ensure_ascii=False)` leaves raw that a terminal obeys or no stream can carry:
+# DEL, the C1 set (8-bit CSI, OSC...), bidi controls, line separators, lone surrogates.
+_JSON_UNSAFE = re.compile("[\x7f-\x9f" + _BIDI + "\u2028\u2029\ud800-\udfff]")
 
 
 def encodable_json(text: str) -> str:
-    """JSON text as `json.dumps(ensure_ascii=False)` wrote it, with any lone surrogate (which no
-    UTF-8 stream can carry) written as its JSON escape: the same value, still exact."""
-    if _SURROGATE.search(text) is None:
+    """JSON text as `json.dumps(ensure_ascii=False)` wrote it, with every character a terminal
+    would obey (C1, bidi) or no UTF-8 stream can carry (a lone surrogate) written as its JSON
+    escape: the same value, still exact, and safe to print to a terminal."""
+    if _JSON_UNSAFE.search(text) is None:
         return text
-    return _SURROGATE.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
+    return _JSON_UNSAFE.sub(lambda m: f"\\u{ord(m.group()):04x}", text)

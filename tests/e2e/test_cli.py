@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -99,3 +100,33 @@ def test_hostile_needs_the_demo():
     assert result.returncode == 2
     assert result.stderr.strip() == ("apiwatch: --hostile needs --demo: it changes the embedded "
                                      "tenant's answers")
+
+
+def strings(value):
+    if isinstance(value, str):
+        yield value
+    elif isinstance(value, dict):
+        for v in value.values():
+            yield from strings(v)
+    elif isinstance(value, list):
+        for v in value:
+            yield from strings(v)
+
+
+@pytest.mark.parametrize("command", ["alerts", "inventory", "recommendations"])
+def test_hostile_text_in_headless_output(command, tmp_path):
+    env = {"APIWATCH_LOG_DIR": str(tmp_path), "APIWATCH_LOG_LEVEL": "DEBUG"}
+    text = run("--demo", "--hostile", command, env=env)
+    as_json = run("--demo", "--hostile", command, "--json", env=env)
+    for result in (text, as_json):
+        # the lone surrogate once made every command print nothing and fail
+        assert result.returncode == 1, result.stderr  # 1: the demo's unreadable subscription
+        assert result.stdout.strip()
+        for stream in (result.stdout, result.stderr):
+            assert not re.search("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e]", stream)
+    assert "␛]" in text.stdout or "␛[" in text.stdout  # shown, as symbols
+    # JSON stays exact: the payloads come back as the emulator sent them
+    values = "".join(strings(json.loads(as_json.stdout)))
+    assert "\x1b" in values and ("[/]" in values or "[@click" in values)
+    log = (tmp_path / "apiwatch.log").read_text(encoding="utf-8", errors="strict")
+    assert not re.search("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e]", log)
