@@ -3,6 +3,8 @@ escapes in names crashed the crumb, the palette, the trigger preview and toasts,
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pytest
 from textual.widgets import OptionList
 
@@ -76,3 +78,22 @@ async def test_palette_and_trigger_preview_survive_hostile_names(hostile_snapsho
         await pilot.press("enter")  # the first logic app that can take it: the preview
         await until(pilot, lambda: isinstance(app.screen, ConfirmScreen))
         assert app.is_running
+
+
+async def test_a_line_break_in_a_name_does_not_cut_its_row(demo_snapshot):
+    first = demo_snapshot.collections[0]
+    broken = replace(first, display_name="Orders\nAPI\r\n\tv2")
+    snapshot = replace(demo_snapshot, collections=(broken, *demo_snapshot.collections[1:]))
+    app = make_app(snapshot)
+    async with app.run_test(size=(140, 40)) as pilot:
+        await until(pilot, lambda: app.views is not None)
+        await pilot.press("2")
+        await pilot.pause()
+        table = app.screen.query_one("ResourceTable")
+        index = next(i for i, r in enumerate(table.visible_rows) if "orders" in r.haystack)
+        table.move_cursor(row=index)
+        await pilot.pause()
+        line = table.render_line(index - int(table.scroll_offset.y) + 1).text
+        # the name reads on one line, and the row's counters are still in it
+        assert "Orders API v2" in line
+        assert line.split("Orders API v2")[1].split()[0] == str(first.endpoints)
