@@ -17,6 +17,7 @@ FAULT_KINDS = (
     "endless-nextlink",
     "forbidden",
     "expired-token",
+    "pascal-alerts",  # alerts in the list's other shape (alert_shapes.py)
 )
 # Faults that replace the response before the handler runs; the others rewrite its answer.
 PRE_KINDS = frozenset({"throttle", "error", "reset", "slow", "forbidden", "expired-token"})

@@ -18,7 +18,7 @@ from typing import Any
 
 from aiohttp import web
 
-from . import payloads
+from . import alert_shapes, payloads
 from .changes import TenantChanges
 from .config import EmulatorConfig, resolve_scale
 from .faults import UNKNOWN_ENUMS, Fault, Faults, random_fault
@@ -344,6 +344,8 @@ class Emulator:
         if fault.kind == "unknown-enum":
             reply.body = _replace_enums(body)
             return True
+        if fault.kind == "pascal-alerts":
+            return alert_shapes.rewrite(body)
         if fault.kind == "malformed":
             text = json.dumps(body)
             reply.body = _Raw(text[: max(1, len(text) // 2)])

@@ -158,3 +158,24 @@ async def test_configured_subscriptions_limit_the_read(emulator):
     assert {a.subscription_id for a in snap.alerts} == {sub}
     assert not snap.failures
 
+
+
+async def test_alerts_in_the_lists_other_shape_read_the_same(emulator, session):
+    """The alert list's second shape (no severity nor isIncident; PascalCase with `$id`s inside
+    entities, resourceIdentifiers and extendedProperties): the same IPs, resources and
+    sensitivity context as the usual shape, and the severity said to be unknown."""
+    usual = {a.id: a for a in (await read_snapshot(session)).alerts}
+    emulator.faults.add("pascal-alerts", count=None, match=r"/providers/Microsoft\.Security/alerts")
+    other = {a.id: a for a in (await read_snapshot(session)).alerts}
+    assert other.keys() == usual.keys()
+    ips = 0
+    for alert_id, alert in other.items():
+        before = usual[alert_id]
+        assert alert.severity is Severity.UNKNOWN_SEVERITY and alert.is_incident is None
+        assert alert.resource_ids == before.resource_ids and alert.resource_ids
+        assert [(e.type, e.summary, e.place) for e in alert.entities] == [
+            (e.type, e.summary, e.place) for e in before.entities]
+        assert alert.sensitivity == before.sensitivity
+        ips += sum(e.type == "ip" and e.summary.count(".") == 3 for e in alert.entities)
+    assert ips >= len(other) // 2
+    assert any(alert.sensitivity.present for alert in other.values())
