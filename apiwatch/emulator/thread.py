@@ -56,6 +56,13 @@ class EmulatorThread:
         )
         return future.result(10)
 
+    def invalidate(self) -> None:
+        """After changing `tenant` objects in place by hand (Emulator.invalidate)."""
+        async def invalidate() -> None:
+            self._emulator.invalidate()
+
+        asyncio.run_coroutine_threadsafe(invalidate(), self._loop).result(10)
+
     @property
     def url(self) -> str:
         return self._emulator.url
