@@ -18,6 +18,7 @@ FAULT_KINDS = (
     "forbidden",
     "expired-token",
     "pascal-alerts",  # alerts in the list's other shape (alert_shapes.py)
+    "empty-value",  # a 200 answered `{"value": []}` whatever was asked
 )
 # Faults that replace the response before the handler runs; the others rewrite its answer.
 PRE_KINDS = frozenset({"throttle", "error", "reset", "slow", "forbidden", "expired-token"})

@@ -346,6 +346,9 @@ class Emulator:
             return True
         if fault.kind == "pascal-alerts":
             return alert_shapes.rewrite(body)
+        if fault.kind == "empty-value":
+            reply.body = {"value": []}
+            return True
         if fault.kind == "malformed":
             text = json.dumps(body)
             reply.body = _Raw(text[: max(1, len(text) // 2)])

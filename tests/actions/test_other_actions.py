@@ -91,6 +91,22 @@ async def test_onboarding_an_api_the_caller_cannot_write_is_reported(emu, ctx, s
     assert audit.entries()[0].targets[0].outcome == "failed"
 
 
+async def test_an_onboard_answer_that_does_not_say_succeeded_is_no_success(emu, ctx, snapshot,
+                                                                            audit):
+    """`200 {"value": []}`: no provisioningState, nothing said about the API."""
+    import re
+
+    gap = snapshot.not_onboarded[0]
+    emu.faults.add("empty-value", count=None, match=f"/apiCollections/{re.escape(gap.name)}$")
+    result = await onboard(ctx, gap.id)
+    (target,) = result.targets
+    assert not result.ok and result.outcome == "failed"
+    assert not target.detail.startswith("onboarded")
+    assert "no provisioningState" in target.detail
+    (entry,) = audit.entries()
+    assert entry.outcome == "failed" and entry.targets[0].outcome == "failed"
+
+
 async def test_probe_raises_suspicious_user_agent_on_an_onboarded_endpoint(emu, ctx, session,
                                                                             snapshot, audit):
     import asyncio
