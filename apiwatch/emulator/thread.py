@@ -9,6 +9,7 @@ from pathlib import Path
 
 from .config import EmulatorConfig
 from .faults import Faults
+from .gateway import Probe
 from .requestlog import RequestLog
 from .server import Emulator
 from .tenant import Alert, Tenant
@@ -86,6 +87,10 @@ class EmulatorThread:
     @property
     def requests(self) -> RequestLog:
         return self._emulator.requests
+
+    @property
+    def probes(self) -> list[Probe]:
+        return self._emulator.probes
 
     @property
     def config(self) -> EmulatorConfig:
