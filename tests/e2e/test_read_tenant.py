@@ -179,3 +179,29 @@ async def test_alerts_in_the_lists_other_shape_read_the_same(emulator, session):
         ips += sum(e.type == "ip" and e.summary.count(".") == 3 for e in alert.entities)
     assert ips >= len(other) // 2
     assert any(alert.sensitivity.present for alert in other.values())
+
+
+async def test_no_alert_is_generated_after_now(emulator, session, tmp_path):
+    """The demo's live alerts (and sample alerts) said they were generated minutes from now."""
+    from datetime import datetime, timezone
+
+    from apiwatch.actions.audit import AuditLog
+    from apiwatch.actions.context import ActionContext
+    from apiwatch.actions.simulate import sample_alerts
+
+    await emulator.add_alerts(8)
+    sub = readable(emulator.tenant)[0]
+    audit = AuditLog(tmp_path / "audit.sqlite3")
+    try:
+        for bundles in (["Apis"], ["VirtualMachines"]):
+            result = await sample_alerts(ActionContext(session, audit, "tester"),
+                                         sub.subscription_id, sub.asc_location, bundles)
+            assert result.ok, result.targets[0].detail
+    finally:
+        audit.close()
+    snap = await read_snapshot(session)
+    now = datetime.now(timezone.utc)
+    assert len(snap.alerts) == sum(len(s.alerts) for s in readable(emulator.tenant))
+    for alert in snap.alerts:
+        assert alert.time_generated <= now and alert.processing_end_time <= now, alert.name
+        assert alert.start_time <= alert.end_time <= alert.time_generated
