@@ -128,6 +128,28 @@ def test_a_hostile_operation_method_is_refused_in_one_line(tmp_path, emu, config
     assert entry["targets"][0]["outcome"] == "failed"
 
 
+def test_audit_text_keeps_each_column_apart(tmp_path, emu, config_file):
+    """The identity ("static token (local emulator)", longer than the old 24 columns) ran into
+    the summary; each column now starts where the header's does, two spaces after the last."""
+    sub = next(s for s in emu.tenant.subscriptions if s.readable)
+    alert = next(a for a in sub.alerts if a.status == "Active")
+    run(config_file, tmp_path, "alert-state", "--state", "dismiss", "--alert", alert.id, "--yes")
+    run(config_file, tmp_path, "simulate", "--subscription", sub.subscription_id, "--yes")
+    result = run(config_file, tmp_path, "audit")
+    assert result.returncode == 0, result.stderr
+    header, *lines = result.stdout.rstrip("\n").splitlines()
+    assert header.split() == ["STARTED", "(UTC)", "OUTCOME", "IDENTITY", "ACTION"]
+    assert len(lines) == 2
+    for column in ("OUTCOME", "IDENTITY", "ACTION"):
+        start = header.index(column)
+        assert all(line[start - 2:start] == "  " and line[start] != " " for line in lines), column
+    identity = "static token (local emulator)"
+    assert all(line[header.index("IDENTITY"):].startswith(identity + "  ") for line in lines)
+    assert {line[header.index("ACTION"):] for line in lines} == {
+        "set 1 alert(s) to dismiss",
+        f"create sample alerts (Apis) in {sub.subscription_id}"}
+
+
 def test_onboard_from_the_command_line(tmp_path, emu, config_file):
     api = next(a for s in emu.tenant.subscriptions if s.readable
                for svc in s.services for a in svc.apis if not a.onboarded)
