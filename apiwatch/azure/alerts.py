@@ -94,6 +94,14 @@ def parse_alert(item: Mapping[str, Any]) -> Alert:
     )
 
 
+def prefer(kept: Alert, again: Alert) -> Alert:
+    """The same alert listed twice (the list's two shapes): the one that gives its severity,
+    else the first."""
+    if kept.severity is Severity.UNKNOWN_SEVERITY and again.severity is not kept.severity:
+        return again
+    return kept
+
+
 async def list_alerts(session: ArmSession, subscription_id: str,
                       previous: Listing | None = None) -> RawPages:
     pages = RawPages(previous)

@@ -3,7 +3,8 @@
 Publicly reported: the alert list can return the same alert in two shapes. The second has no
 `severity` nor `isIncident`, and PascalCase keys inside `entities` (with `$id`s, as Log Analytics
 writes them), `resourceIdentifiers` and `extendedProperties`. This rewrites an ARM answer's alerts
-(a list or one alert) into that shape; other items pass unchanged.
+(a list or one alert) into that shape, or (`both-alert-shapes`) lists each alert in both; other
+items pass unchanged.
 """
 
 from __future__ import annotations
@@ -57,13 +58,18 @@ def other_shape(item: dict[str, Any]) -> dict[str, Any]:
     return {**item, "properties": props}
 
 
-def rewrite(body: dict[str, Any]) -> bool:
-    """Rewrite `body`'s alerts in place; whether there was any."""
+def rewrite(body: dict[str, Any], both: bool = False) -> bool:
+    """Rewrite `body`'s alerts in place; whether there was any. `both`: a list gives each alert
+    twice, in the other shape and then in the usual one."""
     if isinstance(body.get("value"), list):
-        found = [i for i, item in enumerate(body["value"]) if _is_alert(item)]
-        for i in found:
-            body["value"][i] = other_shape(body["value"][i])
-        return bool(found)
+        items = body["value"]
+        found = any(_is_alert(item) for item in items)
+        body["value"] = [
+            shaped for item in items for shaped in (
+                ((other_shape(item), item) if both else (other_shape(item),))
+                if _is_alert(item) else (item,))
+        ]
+        return found
     if _is_alert(body):
         body.update(other_shape(body))
         return True

@@ -18,6 +18,7 @@ FAULT_KINDS = (
     "forbidden",
     "expired-token",
     "pascal-alerts",  # alerts in the list's other shape (alert_shapes.py)
+    "both-alert-shapes",  # each alert listed twice: the other shape, then the usual one
     "empty-value",  # a 200 answered `{"value": []}` whatever was asked
 )
 # Faults that replace the response before the handler runs; the others rewrite its answer.

@@ -344,8 +344,8 @@ class Emulator:
         if fault.kind == "unknown-enum":
             reply.body = _replace_enums(body)
             return True
-        if fault.kind == "pascal-alerts":
-            return alert_shapes.rewrite(body)
+        if fault.kind in ("pascal-alerts", "both-alert-shapes"):
+            return alert_shapes.rewrite(body, both=fault.kind == "both-alert-shapes")
         if fault.kind == "empty-value":
             reply.body = {"value": []}
             return True

@@ -181,6 +181,17 @@ async def test_alerts_in_the_lists_other_shape_read_the_same(emulator, session):
     assert any(alert.sensitivity.present for alert in other.values())
 
 
+async def test_an_alert_listed_in_both_shapes_is_kept_once_with_its_severity(emulator, session):
+    usual = {a.id: a for a in (await read_snapshot(session)).alerts}
+    emulator.faults.add("both-alert-shapes", count=None,
+                        match=r"/providers/Microsoft\.Security/alerts")
+    snap = await read_snapshot(session)
+    assert sorted(a.id for a in snap.alerts) == sorted(usual)
+    assert all(a.severity is usual[a.id].severity and a.severity.known for a in snap.alerts)
+    assert all([e.summary for e in a.entities] == [e.summary for e in usual[a.id].entities]
+               for a in snap.alerts)
+
+
 async def test_no_alert_is_generated_after_now(emulator, session, tmp_path):
     """The demo's live alerts (and sample alerts) said they were generated minutes from now."""
     from datetime import datetime, timezone
