@@ -9,6 +9,7 @@ import argparse
 import asyncio
 import json
 import sys
+from collections import Counter
 from collections.abc import Callable, Sequence
 from typing import Any
 
@@ -140,13 +141,24 @@ def _unique(snapshot: Snapshot) -> list[str]:
     return list(dict.fromkeys(redact(str(f)) for f in snapshot.failures))
 
 
+def _count(value: Any) -> str:
+    return "?" if value is None else str(value)
+
+
 def _inventory_text(view: dict[str, Any]) -> str:
+    """One line per collection: Defender's counters (endpoints= is its own count), the APIM
+    operations read; a display name that repeats is told apart by its APIM service."""
+    names = Counter(c["display_name"] for c in view["collections"])
     lines = []
     for c in view["collections"]:
+        name = c["display_name"]
+        if names[name] > 1:
+            name = f"{name} ({c['service_name'] or '?'})"
         lines.append(
-            f"{c['display_name']:<32} endpoints={c['endpoints'] and len(c['endpoints'])} "
-            f"inactive={c['inactive']} unauthenticated={c['unauthenticated']} "
-            f"external={c['external']} sensitive={c['sensitive']} "
+            f"{name:<32} endpoints={_count(c['endpoint_count'])} "
+            f"operations={len(c['operations'])} "
+            f"inactive={_count(c['inactive'])} unauthenticated={_count(c['unauthenticated'])} "
+            f"external={_count(c['external'])} sensitive={_count(c['sensitive'])} "
             f"label={c['sensitivity_label'] or '-'}"
         )
     for a in view["not_onboarded"]:

@@ -9,7 +9,7 @@ from datetime import datetime
 from enum import Enum
 from typing import Any
 
-from .model import ApimApi, Endpoint, Snapshot
+from .model import ApiCollection, ApimApi, Endpoint, Snapshot
 
 
 def plain(value: Any) -> Any:
@@ -45,7 +45,18 @@ def _endpoint(snapshot: Snapshot, endpoint: Endpoint) -> dict[str, Any]:
 def _api(snapshot: Snapshot, api: ApimApi) -> dict[str, Any]:
     return {
         **plain(api),
-        "endpoints": [_endpoint(snapshot, e) for e in snapshot.endpoints_of(api.key)],
+        "operations": [_endpoint(snapshot, e) for e in snapshot.endpoints_of(api.key)],
+    }
+
+
+def _collection(snapshot: Snapshot, collection: ApiCollection) -> dict[str, Any]:
+    """Defender's endpoint count (`numberOfApiEndpoints`) and the API's operations as APIM
+    lists them, under two names: they need not agree (Defender counts what it discovered)."""
+    fields = plain(collection)
+    return {
+        **{k: v for k, v in fields.items() if k != "endpoints"},
+        "endpoint_count": collection.endpoints,
+        "operations": [_endpoint(snapshot, e) for e in snapshot.endpoints_of(collection.api_key)],
     }
 
 
@@ -60,12 +71,7 @@ def _meta(snapshot: Snapshot) -> dict[str, Any]:
 def inventory(snapshot: Snapshot) -> dict[str, Any]:
     return {
         **_meta(snapshot),
-        "collections": [
-            {**plain(c), "endpoints": [
-                _endpoint(snapshot, e) for e in snapshot.endpoints_of(c.api_key)
-            ]}
-            for c in snapshot.collections
-        ],
+        "collections": [_collection(snapshot, c) for c in snapshot.collections],
         "not_onboarded": [_api(snapshot, a) for a in snapshot.not_onboarded],
         "services": plain(snapshot.services),
     }

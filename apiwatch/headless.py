@@ -20,6 +20,7 @@ from .actions.targets import TargetError, pick_logic_app, trigger_items
 from .config import Config
 from .export import plain
 from .model import Snapshot, normalize
+from .model.audit import AuditEntry
 from .redact import redact
 from .safe_text import encodable_json, shown
 from .store.views import Views
@@ -76,12 +77,27 @@ def run_audit(args: argparse.Namespace) -> int:
         if args.json:
             print(encodable_json(log.to_json(args.limit)))
         else:
-            for e in log.entries(args.limit):
-                print(f"{e.started_at:%Y-%m-%d %H:%M:%S}  {e.outcome or 'in flight':<9} "
-                      f"{e.identity:<24} {e.summary}")
+            print(audit_text(log.entries(args.limit)))
     finally:
         log.close()
     return EXIT_OK
+
+
+AUDIT_HEADER = ("STARTED (UTC)", "OUTCOME", "IDENTITY", "ACTION")
+
+
+def audit_text(entries: list[AuditEntry]) -> str:
+    """The audit log in aligned columns, two spaces apart: an identity longer than a fixed
+    width ran into the summary ("static token (local emulator)set 2 alert(s) ...")."""
+    rows = [AUDIT_HEADER] + [
+        (f"{e.started_at:%Y-%m-%d %H:%M:%S}", e.outcome or "in flight",
+         shown(redact(e.identity)), shown(redact(e.summary)))
+        for e in entries
+    ]
+    widths = [max(len(row[i]) for row in rows) for i in range(3)]
+    return "\n".join(
+        "  ".join([*(row[i].ljust(widths[i]) for i in range(3)), row[3]]) for row in rows
+    )
 
 
 async def run_action(args: argparse.Namespace, config: Config) -> int:

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from ..azure.session import ArmSession
 from ..model.audit import FAILED, PARTIAL, SUCCEEDED, UNKNOWN
 from .audit import AuditLog
+
+log = logging.getLogger(__name__)
 
 
 class ReadOnlyError(Exception):
@@ -54,8 +57,16 @@ class ActionContext:
             raise ReadOnlyError()
 
     def progress(self, seq: int, result: TargetResult) -> None:
-        if self.on_progress is not None:
+        """Tell the caller (a dialog, the headless output) how one target went. Showing it is
+        not the action: if that fails, the action goes on and its audit entry is completed
+        (a dialog not yet drawn raised here, and left the entry unknown)."""
+        if self.on_progress is None:
+            return
+        try:
             self.on_progress(seq, result)
+        except Exception:
+            log.warning("showing the progress of target %d failed; the action goes on", seq,
+                        exc_info=True)
 
 
 def overall(outcomes: list[str]) -> str:

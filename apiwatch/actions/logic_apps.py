@@ -25,11 +25,30 @@ MAX_SENDS = 3
 MAX_RETRY_AFTER = 60.0
 
 
+_FOR = {"recommendation": "Defender recommendations", "alert": "Defender alerts"}
+
+
+def trigger_mismatch(app: LogicApp, kind: str) -> str:
+    """Why `app` cannot take a `kind` ("recommendation" or "alert"): which kind of trigger it
+    has, and which the target needs."""
+    said = [f"for {_FOR[t.takes]}" if t.takes in _FOR
+            else f"a {t.kind} trigger, which cannot be called" for t in app.triggers]
+    if not said:
+        has = "it has no trigger"
+    else:
+        has = f"its trigger is {said[0]}" if len(said) == 1 else \
+            f"its triggers are: {'; '.join(said)}"
+    article = "an" if kind[:1] in "aeiou" else "a"
+    return (f"{has}; {article} {kind} needs a trigger for {_FOR.get(kind, kind)} "
+            "or an HTTP request trigger")
+
+
 @dataclass(frozen=True, slots=True)
 class LogicAppChoice:
     app: LogicApp
     trigger: LogicTrigger | None
     automations: tuple[str, ...] = ()  # Defender workflow automations that name this app
+    kind: str = "recommendation"  # what the choice was made for: "recommendation" or "alert"
 
     @property
     def selectable(self) -> bool:
@@ -40,7 +59,7 @@ class LogicAppChoice:
         if not self.app.enabled:
             return f"logic app is {self.app.state.value}"
         if self.trigger is None:
-            return "no trigger that can be called"
+            return trigger_mismatch(self.app, self.kind)
         return ""
 
     @property
@@ -75,7 +94,7 @@ def logic_app_choices(snapshot: Snapshot, subscription_id: str, kind: str) -> li
         automations = tuple(named.get(app.key, ()))
         if trigger is None and not automations:
             continue
-        choices.append(LogicAppChoice(app, trigger, automations))
+        choices.append(LogicAppChoice(app, trigger, automations, kind))
     choices.sort(key=lambda c: (not c.selectable, c.app.name.lower()))
     return choices
 

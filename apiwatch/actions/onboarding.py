@@ -4,7 +4,7 @@ followed to its end) or offboard it."""
 from __future__ import annotations
 
 from ..azure.errors import describe
-from ..model import ArmId
+from ..model import ArmId, ProvisioningState
 from ..model.audit import FAILED, SUCCEEDED
 from .context import ActionContext, ActionResult, TargetResult
 
@@ -17,6 +17,18 @@ def _parts(api_id: str) -> tuple[str, str, str, str]:
         raise ValueError(f"not an API Management API id: {api_id}")
     # Revisions share one collection: Microsoft's own onboarding script strips ";rev=N".
     return arm.subscription_id, arm.resource_group, service, api.split(";rev=", 1)[0]
+
+
+def _onboarded(api_id: str, collection: object) -> TargetResult:
+    """Only an answer that says Succeeded is a success: `200 {"value": []}` (no state at all)
+    says nothing about the API."""
+    raw = getattr(collection, "provisioning_state", None)
+    state = ProvisioningState.parse(raw) if raw else None
+    if state is ProvisioningState.SUCCEEDED:
+        return TargetResult(api_id, SUCCEEDED, "onboarded (Succeeded)")
+    said = f"says {state.value}" if state is not None else "gives no provisioningState"
+    return TargetResult(api_id, FAILED, f"not confirmed: Azure's answer {said}, not Succeeded; "
+                                        "the next inventory read shows whether it is onboarded")
 
 
 async def onboard(ctx: ActionContext, api_id: str) -> ActionResult:
@@ -40,9 +52,7 @@ async def _change(ctx: ActionContext, api_id: str, *, onboard: bool) -> ActionRe
     try:
         if onboard:
             poller = await collections.begin_onboard_azure_api_management_api(group, service, api)
-            collection = await poller.result()
-            state = getattr(collection, "provisioning_state", None) or "Succeeded"
-            result = TargetResult(api_id, SUCCEEDED, f"onboarded ({state})")
+            result = _onboarded(api_id, await poller.result())
         else:
             await collections.offboard_azure_api_management_api(group, service, api)
             result = TargetResult(api_id, SUCCEEDED, "offboarded")

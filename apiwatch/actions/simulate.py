@@ -18,6 +18,9 @@ from .context import ActionContext, ActionResult, TargetResult
 # "Defender for APIs" sample choice maps to this value.
 API_BUNDLE = "Apis"
 PROBE_USER_AGENT = "javascript:"
+# An HTTP method is a token (RFC 9110 §9.1, §5.6.2): the operation's method comes from Azure, and
+# one with spaces or CR/LF must never reach the request line (the HTTP client raised, mid-action).
+_METHOD = re.compile(r"[!#$%&'*+.^_`|~0-9A-Za-z-]+")
 
 
 def asc_location(snapshot: Snapshot, subscription_id: str) -> str | None:
@@ -75,12 +78,16 @@ async def probe_endpoint(ctx: ActionContext, view: EndpointView) -> ActionResult
                 f"{PROBE_USER_AGENT!r} to raise 'Suspicious User Agent detected'",
         resources=[endpoint.id], subscription_id=endpoint.subscription_id,
     )
+    method = endpoint.method or "GET"
     if url is None:
         result = TargetResult(endpoint.id, FAILED, "the endpoint's gateway URL is not known")
+    elif not _METHOD.fullmatch(method):
+        result = TargetResult(endpoint.id, FAILED,
+                              f"refused: the operation's method {method!r} is not an HTTP method")
     else:
         try:
             async with ctx.session.http.request(
-                endpoint.method or "GET", url, headers={"User-Agent": PROBE_USER_AGENT},
+                method, url, headers={"User-Agent": PROBE_USER_AGENT},
                 allow_redirects=False, **ctx.session.proxy_kwargs(url),
                 timeout=aiohttp.ClientTimeout(total=ctx.session.settings.timeout_seconds),
             ) as response:
@@ -90,6 +97,8 @@ async def probe_endpoint(ctx: ActionContext, view: EndpointView) -> ActionResult
                     f"gateway answered HTTP {response.status}; Defender raises the alert after "
                     "a while if the API is onboarded",
                 )
+        except ValueError as exc:  # refused by the HTTP client before sending (a bad URL)
+            result = TargetResult(endpoint.id, FAILED, f"refused: {exc}")
         except (aiohttp.ClientError, TimeoutError) as exc:
             result = TargetResult(endpoint.id, UNKNOWN, f"no answer from the gateway "
                                                         f"({type(exc).__name__})")

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from ..model import AssessmentStatus, Snapshot, normalize
-from .logic_apps import LogicAppChoice, TriggerItem, logic_app_choices
+from .logic_apps import LogicAppChoice, TriggerItem, logic_app_choices, trigger_mismatch
 from .payloads import alert_payload, recommendation_payload
 
 
@@ -54,8 +54,12 @@ def pick_logic_app(snapshot: Snapshot, subscription: str, kind: str, wanted: str
              if wanted.lower() in (c.app.name.lower(), normalize(c.app.id))]
     if not match:
         names = ", ".join(c.app.name for c in choices) or "none"
-        raise TargetError(f"no logic app {wanted!r} in the subscription can take a {kind} "
-                      f"(candidates: {names})")
+        known = [a for a in snapshot.logic_apps if a.subscription_id.lower() == subscription.lower()
+                 and wanted.lower() in (a.name.lower(), normalize(a.id))]
+        why = f": {trigger_mismatch(known[0], kind)}" if known else ""
+        article = "an" if kind == "alert" else "a"
+        raise TargetError(f"no logic app {wanted!r} in the subscription can take {article} "
+                          f"{kind}{why} (candidates: {names})")
     if not match[0].selectable:
         raise TargetError(f"{match[0].app.name}: {match[0].reason}")
     return match[0]

@@ -24,13 +24,20 @@ def _resource_ids(p: Mapping[str, Any]) -> tuple[str, ...]:
     return tuple(dict.fromkeys(found))
 
 
+def _is_type(key: object) -> bool:
+    return isinstance(key, str) and key.casefold() == "type"
+
+
 def _entities(p: Mapping[str, Any]) -> tuple[AlertEntity, ...]:
+    """Entities in either shape the alert list returns: camelCase (`type`, `address`) or
+    PascalCase with `$id`s (`Type`, `Address`); fields keep Azure's spelling, read with
+    `AlertEntity.get`. An item that is only a `$ref` names an entity listed in full elsewhere."""
     raw = ci(p, "entities")
     entities = []
     for entity in raw if isinstance(raw, list) else ():
-        if isinstance(entity, Mapping):
-            fields = {k: v for k, v in entity.items() if k != "type"}
-            kind = str(entity.get("type", "unknown"))
+        if isinstance(entity, Mapping) and set(entity) != {"$ref"}:
+            fields = {k: v for k, v in entity.items() if not _is_type(k)}
+            kind = text(entity, "type") or "unknown"
             entities.append(AlertEntity(kind, MappingProxyType(fields)))
     return tuple(entities)
 
@@ -85,6 +92,14 @@ def parse_alert(item: Mapping[str, Any]) -> Alert:
         supporting_evidence=MappingProxyType(dict(evidence)) if isinstance(evidence, Mapping)
         else None,
     )
+
+
+def prefer(kept: Alert, again: Alert) -> Alert:
+    """The same alert listed twice (the list's two shapes): the one that gives its severity,
+    else the first."""
+    if kept.severity is Severity.UNKNOWN_SEVERITY and again.severity is not kept.severity:
+        return again
+    return kept
 
 
 async def list_alerts(session: ArmSession, subscription_id: str,

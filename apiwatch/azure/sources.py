@@ -64,9 +64,13 @@ def _items(raw: Any) -> list[Mapping[str, Any]]:
     return [i for i in raw if isinstance(i, Mapping)] if isinstance(raw, list) else []
 
 
-def _parse_list_steps(source: str, sub: str | None, raw: Any, parser: Callable[[Any], Any]
+def _parse_list_steps(source: str, sub: str | None, raw: Any, parser: Callable[[Any], Any],
+                      prefer: Callable[[Any, Any], Any] | None = None,
                       ) -> Steps[tuple[tuple[Any, ...], list[SourceFailure]]]:
-    parsed, bad, seen = [], 0, set()
+    """`prefer(kept, again)`: which of two items with one id to keep (else the first)."""
+    parsed: list[Any] = []
+    bad = 0
+    seen: dict[str, int] = {}
     for n, item in enumerate(_items(raw), 1):
         if n % STEP_ITEMS == 0:
             yield
@@ -79,9 +83,12 @@ def _parse_list_steps(source: str, sub: str | None, raw: Any, parser: Callable[[
         key = (getattr(value, "id", None) or getattr(value, "key", None)
                or getattr(value, "subscription_id", None))
         if isinstance(key, str):
-            if key.lower() in seen:
+            at = seen.get(key.lower())
+            if at is not None:
+                if prefer is not None:
+                    parsed[at] = prefer(parsed[at], value)
                 continue
-            seen.add(key.lower())
+            seen[key.lower()] = len(parsed)
         parsed.append(value)
     warnings = []
     if bad:
@@ -104,6 +111,10 @@ PARSERS: dict[str, Callable[[Any], Any]] = {
     "subscriptions": subscriptions.parse_subscription,
     "metadata": assessments.parse_metadata,
 }
+
+
+# The alert list answers some alerts twice, in its two shapes: keep the one that says more.
+PREFER: dict[str, Callable[[Any, Any], Any]] = {"alerts": alerts.prefer}
 
 
 def parse_source(source: str, sub: str | None, raw: Any) -> tuple[Any, list[SourceFailure]]:
@@ -133,7 +144,8 @@ def _parse_steps(source: str, sub: str | None, raw: Any
             if parsed:
                 insights[parsed[0]] = parsed[1]
         return insights, []
-    parsed, warnings = yield from _parse_list_steps(source, sub, raw, PARSERS[source])
+    parsed, warnings = yield from _parse_list_steps(source, sub, raw, PARSERS[source],
+                                                    PREFER.get(source))
     if source == "assessments":
         parsed = tuple(r for r in parsed if r.is_api_related)
     if source == "subscriptions":

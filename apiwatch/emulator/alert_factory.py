@@ -143,8 +143,11 @@ def api_alert(
     when: datetime,
     status: str | None = None,
     sample: bool = False,
+    *,
+    now: datetime,
 ) -> Alert:
-    """A Defender for APIs alert on one endpoint.
+    """A Defender for APIs alert on one endpoint, seen at `when`; none of its times is after
+    `now` (one seen a moment ago is generated now, not minutes ahead of the clock).
 
     extendedProperties: the four sensitivity keys are the display names Microsoft documents
     (their exact wire keys are unpublished); "Endpoint" and "HTTP method" are INVENTED by the
@@ -189,8 +192,8 @@ def api_alert(
         product_component="APIs",
         start_time=start,
         end_time=when,
-        time_generated=when + timedelta(seconds=rng.randint(30, 600)),
-        processing_end=when + timedelta(seconds=rng.randint(600, 900)),
+        time_generated=_later(when, rng.randint(30, 600), now),
+        processing_end=_later(when, rng.randint(600, 900), now),
         client_ip=ip,
         geo=geo,
         extended_properties=extended,
@@ -199,6 +202,12 @@ def api_alert(
         correlation_key=_correlation_key(f"{op.id}|{kind.alert_type}|{ip}"),
         is_sample=sample,
     )
+
+
+def _later(when: datetime, seconds: int, now: datetime) -> datetime:
+    """`seconds` after `when`, but never after `now`: Defender generates an alert a little after
+    the activity, and never in the future."""
+    return min(when + timedelta(seconds=seconds), now)
 
 
 SUSPICIOUS_USER_AGENT = "API_AccessFromSuspiciousUserAgent"
@@ -223,7 +232,7 @@ def user_agent_alert(
     user agent are those of the request (no geolocation: the caller is on loopback).
     """
     kind = next(k for k in alert_kinds() if k.alert_type == SUSPICIOUS_USER_AGENT)
-    alert = api_alert(rng, sub, svc, api, op, kind, raised_at, status="Active")
+    alert = api_alert(rng, sub, svc, api, op, kind, raised_at, status="Active", now=raised_at)
     extended = dict(alert.extended_properties)
     extended[USER_AGENT_KEY] = user_agent
     return replace(
@@ -249,7 +258,10 @@ def other_alert(
     when: datetime,
     status: str | None = None,
     sample: bool = False,
+    *,
+    now: datetime,
 ) -> Alert:
+    """An alert on a resource that is not an API, seen at `when`; none of its times after `now`."""
     alert_type, display, severity, intent, component = spec
     when = when - timedelta(microseconds=rng.randint(0, 999_999))
     start = when - timedelta(minutes=rng.randint(1, 30), microseconds=rng.randint(0, 999_999))
@@ -272,8 +284,8 @@ def other_alert(
         product_component=component,
         start_time=start,
         end_time=when,
-        time_generated=when + timedelta(seconds=rng.randint(30, 600)),
-        processing_end=when + timedelta(seconds=rng.randint(600, 900)),
+        time_generated=_later(when, rng.randint(30, 600), now),
+        processing_end=_later(when, rng.randint(600, 900), now),
         client_ip=f"{rng.choice(IP_PREFIXES)}{rng.randint(1, 254)}",
         geo=rng.choice(GEOS),
         remediation_steps=["Investigate the activity and the resource it targeted."],

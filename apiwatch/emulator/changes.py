@@ -135,8 +135,9 @@ class TenantChanges:
             return None
         svc, api = rng.choice(targets)
         op = rng.choice(api.operations)
+        now = self.now()
         return alert_factory.api_alert(
-            rng, sub, svc, api, op, kind, self.now(), status=status, sample=sample
+            rng, sub, svc, api, op, kind, now, status=status, sample=sample, now=now
         )
 
     def user_agent_alert(
@@ -171,15 +172,17 @@ class TenantChanges:
                 continue
             alert_type, display, component = spec
             target = rng.choice(sub.unrelated).id if sub.unrelated else sub.id
+            now = self.now()
             out.append(
                 alert_factory.other_alert(
                     rng,
                     sub,
                     target,
                     (alert_type, display, "High", "Execution", component),
-                    self.now(),
+                    now,
                     status="Active",
                     sample=True,
+                    now=now,
                 )
             )
         sub.alerts.extend(out)

@@ -17,6 +17,9 @@ FAULT_KINDS = (
     "endless-nextlink",
     "forbidden",
     "expired-token",
+    "pascal-alerts",  # alerts in the list's other shape (alert_shapes.py)
+    "both-alert-shapes",  # each alert listed twice: the other shape, then the usual one
+    "empty-value",  # a 200 answered `{"value": []}` whatever was asked
 )
 # Faults that replace the response before the handler runs; the others rewrite its answer.
 PRE_KINDS = frozenset({"throttle", "error", "reset", "slow", "forbidden", "expired-token"})

@@ -428,13 +428,13 @@ class _Generator:
                 svc, api, op = rng.choice(targets)
                 out.append(
                     alert_factory.api_alert(
-                        rng, sub, svc, api, op, alert_factory.pick_kind(rng), when
+                        rng, sub, svc, api, op, alert_factory.pick_kind(rng), when, now=self.now
                     )
                 )
             elif sub.unrelated:
                 res = rng.choice(sub.unrelated)
                 spec = alert_factory.OTHER_ALERTS[("vm", "storage", "vmss").index(res.kind) % 3]
-                out.append(alert_factory.other_alert(rng, sub, res.id, spec, when))
+                out.append(alert_factory.other_alert(rng, sub, res.id, spec, when, now=self.now))
         out.sort(key=lambda a: a.time_generated)
         return out
 

@@ -18,7 +18,7 @@ from typing import Any
 
 from aiohttp import web
 
-from . import payloads
+from . import alert_shapes, payloads
 from .changes import TenantChanges
 from .config import EmulatorConfig, resolve_scale
 from .faults import UNKNOWN_ENUMS, Fault, Faults, random_fault
@@ -344,6 +344,11 @@ class Emulator:
         body = reply.body
         if fault.kind == "unknown-enum":
             reply.body = _replace_enums(body)
+            return True
+        if fault.kind in ("pascal-alerts", "both-alert-shapes"):
+            return alert_shapes.rewrite(body, both=fault.kind == "both-alert-shapes")
+        if fault.kind == "empty-value":
+            reply.body = {"value": []}
             return True
         if fault.kind == "malformed":
             text = json.dumps(body)

@@ -61,6 +61,9 @@ class Api:
     api_revision: str = "1"
     # Monotonic deadline of an onboarding LRO in flight, None when none is running.
     onboarding_due: float | None = field(default=None, compare=False)
+    # Defender's own endpoint count when it differs from APIM's operations (it counts the
+    # endpoints it discovered); None: the operations' count, as usual.
+    discovered_endpoints: int | None = None
 
     @property
     def id(self) -> str:
@@ -71,12 +74,15 @@ class Api:
         return f"{self.service_id}/providers/Microsoft.Security/apiCollections/{self.name}"
 
     def counters(self) -> dict[str, Any]:
-        """The apiCollections counters, derived from the operations so they always agree."""
+        """The apiCollections counters, derived from the operations so they agree (unless
+        `discovered_endpoints` says otherwise)."""
         ops = self.operations
         labels = {op.sensitivity_label for op in ops if op.sensitivity_label}
         top = next((label for label in LABEL_PRIORITY if label in labels), None)
         return {
-            "numberOfApiEndpoints": len(ops),
+            "numberOfApiEndpoints": (
+                len(ops) if self.discovered_endpoints is None else self.discovered_endpoints
+            ),
             "numberOfInactiveApiEndpoints": sum(op.inactive for op in ops),
             "numberOfUnauthenticatedApiEndpoints": sum(op.unauthenticated for op in ops),
             "numberOfExternalApiEndpoints": sum(op.external for op in ops),

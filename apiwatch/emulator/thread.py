@@ -9,6 +9,7 @@ from pathlib import Path
 
 from .config import EmulatorConfig
 from .faults import Faults
+from .gateway import Probe
 from .requestlog import RequestLog
 from .server import Emulator
 from .tenant import Alert, Tenant
@@ -56,6 +57,13 @@ class EmulatorThread:
         )
         return future.result(10)
 
+    def invalidate(self) -> None:
+        """After changing `tenant` objects in place by hand (Emulator.invalidate)."""
+        async def invalidate() -> None:
+            self._emulator.invalidate()
+
+        asyncio.run_coroutine_threadsafe(invalidate(), self._loop).result(10)
+
     @property
     def url(self) -> str:
         return self._emulator.url
@@ -79,6 +87,10 @@ class EmulatorThread:
     @property
     def requests(self) -> RequestLog:
         return self._emulator.requests
+
+    @property
+    def probes(self) -> list[Probe]:
+        return self._emulator.probes
 
     @property
     def config(self) -> EmulatorConfig:

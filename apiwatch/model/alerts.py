@@ -13,13 +13,30 @@ from .enums import AlertStatus, Severity
 
 _EMPTY: Mapping[str, Any] = MappingProxyType({})
 
-# The docs give the sensitivity context's display names, not its JSON keys; match loosely.
+# The docs give the sensitivity context's display names, not its JSON keys; match loosely:
+# folded to letters and digits, so "Top sensitivity label" and "TopSensitivityLabel" (the shape
+# the alert list also returns, PascalCase inside) are the same key.
 _SENSITIVITY_KEYS = {
-    "scan_time": ("sensitivity scanning time utc", "sensitivity scanning time (utc)"),
-    "top_label": ("top sensitivity label",),
-    "information_types": ("sensitive information types",),
-    "file_types": ("sensitive file types",),
+    "scan_time": ("sensitivityscanningtimeutc",),
+    "top_label": ("topsensitivitylabel",),
+    "information_types": ("sensitiveinformationtypes",),
+    "file_types": ("sensitivefiletypes",),
 }
+
+
+def _fold(key: str) -> str:
+    return "".join(c for c in key.casefold() if c.isalnum())
+
+
+def get_ci(mapping: Mapping[str, Any], key: str) -> Any:
+    """`mapping[key]`, else the same key in another case: the alert list answers the same alert
+    in two shapes, camelCase (`address`) and PascalCase (`Address`) inside its entities."""
+    value = mapping.get(key)
+    if value is not None:
+        return value
+    folded = key.casefold()
+    return next((v for k, v in mapping.items() if isinstance(k, str) and k.casefold() == folded),
+                None)
 
 
 @dataclass(frozen=True, slots=True)
@@ -27,14 +44,27 @@ class AlertEntity:
     type: str
     fields: Mapping[str, Any] = field(default_factory=lambda: _EMPTY)
 
+    def get(self, key: str) -> Any:
+        """A field in either shape (`address` or `Address`)."""
+        return get_ci(self.fields, key)
+
     @property
     def summary(self) -> str:
         """One line a human can read: the entity's most telling field."""
         for key in ("address", "azureResourceId", "resourceId", "hostName", "name", "url", "value"):
-            value = self.fields.get(key)
+            value = self.get(key)
             if isinstance(value, str) and value:
                 return value
         return ""
+
+    @property
+    def place(self) -> str:
+        """Where an IP entity's geolocation puts it ("Paris, FR, 3215"), or ""."""
+        location = self.get("location")
+        if not isinstance(location, Mapping):
+            return ""
+        bits = (get_ci(location, k) for k in ("city", "countryCode", "asn"))
+        return ", ".join(str(b) for b in bits if b is not None)
 
 
 @dataclass(frozen=True, slots=True)
@@ -94,6 +124,15 @@ class Alert:
         object.__setattr__(self, "api_keys", tuple(dict.fromkeys(
             api_key_of(k) for k in keys if "/apis/" in k)))
 
+    def worth_notifying(self, floor: Severity) -> bool:
+        """At or above `floor`. An alert whose severity is not known is always worth it: the
+        alert list also answers alerts without `severity`, and those must not fall under the
+        floor unseen (nor a severity Azure adds later)."""
+        severity = self.severity
+        if severity is Severity.UNKNOWN_SEVERITY or not severity.known:
+            return True
+        return severity.rank >= floor.rank
+
     @property
     def is_api(self) -> bool:
         """A Defender for APIs detection (alert types `API_*`)."""
@@ -110,7 +149,7 @@ class Alert:
 
     @property
     def sensitivity(self) -> SensitivityContext:
-        folded = {k.strip().casefold(): v for k, v in self.extended_properties.items()}
+        folded = {_fold(k): v for k, v in self.extended_properties.items()}
         found = {
             attr: next((folded[k] for k in keys if k in folded), None)
             for attr, keys in _SENSITIVITY_KEYS.items()

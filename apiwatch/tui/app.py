@@ -353,14 +353,16 @@ class ApiWatchApp(App[int]):
         news = unseen - self._notified
         fresh = [a for a in snapshot.alerts if a.key in news] if news else []
         self._notified |= {a.key for a in fresh}
-        floor = Severity(self.config.ui.notify_min_severity).rank
-        loud = [a for a in fresh if a.severity.rank >= floor]
+        floor = Severity(self.config.ui.notify_min_severity)
+        loud = [a for a in fresh if a.worth_notifying(floor)]
         if not loud:
             return
         loud.sort(key=lambda a: -a.severity.rank)
         top = loud[0]
-        text = (f"{len(loud)} new alerts, the worst: {top.severity.value} {top.display_name}"
-                if len(loud) > 1 else f"New {top.severity.value} alert: {top.display_name}")
+        what = (top.severity.value if top.severity is not Severity.UNKNOWN_SEVERITY
+                else "(severity not given)")
+        text = (f"{len(loud)} new alerts, the worst: {what} {top.display_name}"
+                if len(loud) > 1 else f"New {what} alert: {top.display_name}")
         self.notify(text, title="apiwatch", severity="warning", timeout=8)
         if self.config.ui.bell:
             self.bell()

@@ -110,6 +110,46 @@ def test_alert_state_and_simulate(tmp_path, emu, config_file):
     assert len(sub.alerts) > before
 
 
+@pytest.mark.parametrize("method", ["GET\r\nX: y", "G E T"])
+def test_a_hostile_operation_method_is_refused_in_one_line(tmp_path, emu, config_file, method):
+    sub = next(s for s in emu.tenant.subscriptions if s.readable)
+    op = next(op for svc in sub.services for api in svc.apis if api.onboarded
+              for op in api.operations)
+    op.method = method
+    emu.invalidate()
+    result = run(config_file, tmp_path, "simulate", "--subscription", sub.subscription_id,
+                 "--endpoint", op.id, "--yes")
+    assert result.returncode == 1 and "Traceback" not in result.stderr, result.stderr
+    (line,) = result.stdout.strip().splitlines()
+    assert line.startswith("failed") and "refused" in line and "\r" not in line
+    assert not emu.probes  # nothing was sent
+    (entry,) = json.loads(run(config_file, tmp_path, "audit", "--json").stdout)
+    assert entry["outcome"] == "failed" and "refused" in entry["detail"]
+    assert entry["targets"][0]["outcome"] == "failed"
+
+
+def test_audit_text_keeps_each_column_apart(tmp_path, emu, config_file):
+    """The identity ("static token (local emulator)", longer than the old 24 columns) ran into
+    the summary; each column now starts where the header's does, two spaces after the last."""
+    sub = next(s for s in emu.tenant.subscriptions if s.readable)
+    alert = next(a for a in sub.alerts if a.status == "Active")
+    run(config_file, tmp_path, "alert-state", "--state", "dismiss", "--alert", alert.id, "--yes")
+    run(config_file, tmp_path, "simulate", "--subscription", sub.subscription_id, "--yes")
+    result = run(config_file, tmp_path, "audit")
+    assert result.returncode == 0, result.stderr
+    header, *lines = result.stdout.rstrip("\n").splitlines()
+    assert header.split() == ["STARTED", "(UTC)", "OUTCOME", "IDENTITY", "ACTION"]
+    assert len(lines) == 2
+    for column in ("OUTCOME", "IDENTITY", "ACTION"):
+        start = header.index(column)
+        assert all(line[start - 2:start] == "  " and line[start] != " " for line in lines), column
+    identity = "static token (local emulator)"
+    assert all(line[header.index("IDENTITY"):].startswith(identity + "  ") for line in lines)
+    assert {line[header.index("ACTION"):] for line in lines} == {
+        "set 1 alert(s) to dismiss",
+        f"create sample alerts (Apis) in {sub.subscription_id}"}
+
+
 def test_onboard_from_the_command_line(tmp_path, emu, config_file):
     api = next(a for s in emu.tenant.subscriptions if s.readable
                for svc in s.services for a in svc.apis if not a.onboarded)

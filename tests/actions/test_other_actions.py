@@ -91,6 +91,22 @@ async def test_onboarding_an_api_the_caller_cannot_write_is_reported(emu, ctx, s
     assert audit.entries()[0].targets[0].outcome == "failed"
 
 
+async def test_an_onboard_answer_that_does_not_say_succeeded_is_no_success(emu, ctx, snapshot,
+                                                                            audit):
+    """`200 {"value": []}`: no provisioningState, nothing said about the API."""
+    import re
+
+    gap = snapshot.not_onboarded[0]
+    emu.faults.add("empty-value", count=None, match=f"/apiCollections/{re.escape(gap.name)}$")
+    result = await onboard(ctx, gap.id)
+    (target,) = result.targets
+    assert not result.ok and result.outcome == "failed"
+    assert not target.detail.startswith("onboarded")
+    assert "no provisioningState" in target.detail
+    (entry,) = audit.entries()
+    assert entry.outcome == "failed" and entry.targets[0].outcome == "failed"
+
+
 async def test_probe_raises_suspicious_user_agent_on_an_onboarded_endpoint(emu, ctx, session,
                                                                             snapshot, audit):
     import asyncio
@@ -134,3 +150,49 @@ async def test_a_gateway_probe_goes_through_the_environments_proxy(emu, audit, m
     assert result.ok, result.targets[0].detail
     assert len(emu.probes) == 1
     assert len(proxy.tunnels) == len(emu.requests) >= 1
+
+
+async def _each_action(kind, ctx, snapshot):
+    from apiwatch.actions.logic_apps import trigger_logic_app
+    from apiwatch.actions.simulate import probe_endpoint
+    from apiwatch.actions.targets import pick_logic_app, trigger_items
+    from apiwatch.model import KEY_UNAUTHENTICATED, AssessmentStatus
+    from apiwatch.store.views import Views
+
+    if kind == "alert-state":
+        active = [a for a in snapshot.alerts if a.status is AlertStatus.ACTIVE][:2]
+        return await change_alert_state(ctx, active, "dismiss")
+    if kind == "trigger":
+        recs = [r for r in snapshot.recommendations
+                if r.key == KEY_UNAUTHENTICATED and r.status is AssessmentStatus.UNHEALTHY]
+        recs = [r for r in recs if r.subscription_id == recs[0].subscription_id][:2]
+        items, what, sub = trigger_items(snapshot, [r.resource_id for r in recs],
+                                         KEY_UNAUTHENTICATED)
+        choice = pick_logic_app(snapshot, sub, what, "disable-unused-endpoints")
+        return await trigger_logic_app(ctx, choice, items, poll_seconds=0.1, follow_seconds=10)
+    if kind == "onboard":
+        return await onboard(ctx, snapshot.not_onboarded[0].id)
+    if kind == "samples":
+        sub = next(s.subscription_id for s in snapshot.subscriptions
+                   if s.subscription_id not in snapshot.failed_subscriptions())
+        return await sample_alerts(ctx, sub, asc_location(snapshot, sub))
+    target = next(v for v in Views(snapshot).endpoints
+                  if v.onboarded and "{" not in v.endpoint.url_template)
+    return await probe_endpoint(ctx, target)
+
+
+@pytest.mark.parametrize("kind", ["alert-state", "trigger", "onboard", "samples", "probe"])
+async def test_a_progress_display_that_raises_neither_aborts_nor_leaves_the_audit_open(
+        ctx, snapshot, audit, kind):
+    shown = []
+
+    def progress(seq, result):
+        shown.append(result.outcome)
+        raise RuntimeError("the dialog is not drawn yet")
+
+    ctx.on_progress = progress
+    result = await _each_action(kind, ctx, snapshot)
+    assert shown and result.ok, result
+    (entry,) = audit.entries()
+    assert entry.outcome == "succeeded" and not entry.in_flight
+    assert all(t.outcome == "succeeded" for t in entry.targets)

@@ -189,3 +189,23 @@ async def test_a_trigger_sends_everything_through_the_environments_proxy(emu, au
     callbacks = emu.requests.count(method="POST", match="/paths/invoke")
     assert callbacks == 1
     assert len(proxy.tunnels) == len(emu.requests) > callbacks
+
+
+async def test_an_app_with_the_wrong_kind_of_trigger_says_which_it_has_and_which_is_needed(
+        snapshot):
+    """notify-soc-on-api-alert is named by a workflow automation but its trigger is for alerts;
+    export-api-findings runs on a schedule: neither can take a recommendation, and the refusal
+    says why instead of "no trigger that can be called"."""
+    _, sub = unhealthy(snapshot)
+    with pytest.raises(TargetError) as alerts_only:
+        pick_logic_app(snapshot, sub, "recommendation", "notify-soc-on-api-alert")
+    message = str(alerts_only.value)
+    assert "its trigger is for Defender alerts" in message
+    assert "a recommendation needs a trigger for Defender recommendations" in message
+    with pytest.raises(TargetError) as scheduled:
+        pick_logic_app(snapshot, sub, "recommendation", "export-api-findings")
+    assert "Recurrence trigger, which cannot be called" in str(scheduled.value)
+    alert_apps = {c.app.name: c for c in logic_app_choices(snapshot, sub, "alert")}
+    assert alert_apps["disable-unused-endpoints"].reason == (
+        "its trigger is for Defender recommendations; an alert needs a trigger for Defender "
+        "alerts or an HTTP request trigger")

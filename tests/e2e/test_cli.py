@@ -49,7 +49,7 @@ def test_inventory_json_on_demo_reports_the_unreadable_subscription():
     assert result.returncode == 1, result.stderr
     data = json.loads(result.stdout)
     assert data["collections"] and data["not_onboarded"]
-    endpoint = data["collections"][0]["endpoints"][0]
+    endpoint = data["collections"][0]["operations"][0]
     assert endpoint["health"] in {"Healthy", "Unhealthy", "NotApplicable", "Unknown"}
     assert {"method", "url_template", "insight", "recommendations"} <= set(endpoint)
     errors = result.stderr.strip().splitlines()
@@ -130,3 +130,33 @@ def test_hostile_text_in_headless_output(command, tmp_path):
     assert "\x1b" in values and ("[/]" in values or "[@click" in values)
     log = (tmp_path / "apiwatch.log").read_text(encoding="utf-8", errors="strict")
     assert not re.search("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e]", log)
+
+
+def test_inventory_keeps_defenders_endpoint_count_and_tells_same_names_apart(tmp_path):
+    """Defender's count (numberOfApiEndpoints) and the API's operations are two things: both are
+    kept, under two names, and the text says Defender's count. Two collections with one display
+    name show their APIM service."""
+    handle = start_in_thread(EmulatorConfig(page_size=7))
+    try:
+        sub = next(s for s in handle.tenant.subscriptions if s.readable
+                   and sum(any(a.onboarded for a in svc.apis) for svc in s.services) > 1)
+        first, second = [next(a for a in svc.apis if a.onboarded)
+                         for svc in sub.services if any(a.onboarded for a in svc.apis)][:2]
+        first.discovered_endpoints = 17
+        second.display_name = first.display_name
+        handle.invalidate()
+        path = config_file(tmp_path, handle, [sub.subscription_id])
+        data = json.loads(run("inventory", "--json", "--config", str(path)).stdout)
+        text = run("inventory", "--config", str(path)).stdout
+    finally:
+        handle.stop()
+    mine = next(c for c in data["collections"] if c["id"].lower() == first.collection_id.lower())
+    assert mine["endpoint_count"] == 17
+    assert len(mine["operations"]) == len(first.operations) != 17
+    assert {"method", "url_template", "health"} <= set(mine["operations"][0])
+    assert data["not_onboarded"][0]["operations"] is not None
+    services = {a.service_id.rsplit("/", 1)[-1] for a in (first, second)}
+    lines = [line for line in text.splitlines() if line.startswith(first.display_name)]
+    assert len(lines) == 2
+    assert {s for s in services for line in lines if f"({s})" in line} == services
+    assert any(f"endpoints=17 operations={len(first.operations)} " in line for line in lines)

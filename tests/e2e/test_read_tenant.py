@@ -158,3 +158,61 @@ async def test_configured_subscriptions_limit_the_read(emulator):
     assert {a.subscription_id for a in snap.alerts} == {sub}
     assert not snap.failures
 
+
+
+async def test_alerts_in_the_lists_other_shape_read_the_same(emulator, session):
+    """The alert list's second shape (no severity nor isIncident; PascalCase with `$id`s inside
+    entities, resourceIdentifiers and extendedProperties): the same IPs, resources and
+    sensitivity context as the usual shape, and the severity said to be unknown."""
+    usual = {a.id: a for a in (await read_snapshot(session)).alerts}
+    emulator.faults.add("pascal-alerts", count=None, match=r"/providers/Microsoft\.Security/alerts")
+    other = {a.id: a for a in (await read_snapshot(session)).alerts}
+    assert other.keys() == usual.keys()
+    ips = 0
+    for alert_id, alert in other.items():
+        before = usual[alert_id]
+        assert alert.severity is Severity.UNKNOWN_SEVERITY and alert.is_incident is None
+        assert alert.resource_ids == before.resource_ids and alert.resource_ids
+        assert [(e.type, e.summary, e.place) for e in alert.entities] == [
+            (e.type, e.summary, e.place) for e in before.entities]
+        assert alert.sensitivity == before.sensitivity
+        ips += sum(e.type == "ip" and e.summary.count(".") == 3 for e in alert.entities)
+    assert ips >= len(other) // 2
+    assert any(alert.sensitivity.present for alert in other.values())
+
+
+async def test_an_alert_listed_in_both_shapes_is_kept_once_with_its_severity(emulator, session):
+    usual = {a.id: a for a in (await read_snapshot(session)).alerts}
+    emulator.faults.add("both-alert-shapes", count=None,
+                        match=r"/providers/Microsoft\.Security/alerts")
+    snap = await read_snapshot(session)
+    assert sorted(a.id for a in snap.alerts) == sorted(usual)
+    assert all(a.severity is usual[a.id].severity and a.severity.known for a in snap.alerts)
+    assert all([e.summary for e in a.entities] == [e.summary for e in usual[a.id].entities]
+               for a in snap.alerts)
+
+
+async def test_no_alert_is_generated_after_now(emulator, session, tmp_path):
+    """The demo's live alerts (and sample alerts) said they were generated minutes from now."""
+    from datetime import datetime, timezone
+
+    from apiwatch.actions.audit import AuditLog
+    from apiwatch.actions.context import ActionContext
+    from apiwatch.actions.simulate import sample_alerts
+
+    await emulator.add_alerts(8)
+    sub = readable(emulator.tenant)[0]
+    audit = AuditLog(tmp_path / "audit.sqlite3")
+    try:
+        for bundles in (["Apis"], ["VirtualMachines"]):
+            result = await sample_alerts(ActionContext(session, audit, "tester"),
+                                         sub.subscription_id, sub.asc_location, bundles)
+            assert result.ok, result.targets[0].detail
+    finally:
+        audit.close()
+    snap = await read_snapshot(session)
+    now = datetime.now(timezone.utc)
+    assert len(snap.alerts) == sum(len(s.alerts) for s in readable(emulator.tenant))
+    for alert in snap.alerts:
+        assert alert.time_generated <= now and alert.processing_end_time <= now, alert.name
+        assert alert.start_time <= alert.end_time <= alert.time_generated

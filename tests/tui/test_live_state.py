@@ -74,6 +74,27 @@ async def test_new_alerts_toast_ring_and_count_in_title_and_status(emu):
         assert {a.id.lower() for a in new} == app.unseen_alerts()
 
 
+async def test_an_alert_listed_without_severity_is_announced_whatever_the_floor(emu):
+    """The alert list's other shape has no severity: such an alert must not fall silently under
+    notify_min_severity; the toast says its severity was not given."""
+    emu.faults.add("pascal-alerts", count=None, match=r"/providers/Microsoft\.Security/alerts")
+    app = console(emu, notify_min_severity="High")
+    toasts = []
+    original_notify = app.notify
+
+    def notify(message, **kw):
+        toasts.append(message)
+        return original_notify(message, **kw)
+
+    app.notify = notify
+    async with app.run_test(size=(100, 30)) as pilot:
+        await until(pilot, lambda: first_look(app, emu))
+        await emu.add_alerts(1)
+        await until(pilot, lambda: app.unseen_alert_count == 1)
+        await until(pilot, lambda: any("new" in t.lower() for t in toasts), what="the toast")
+        assert any("severity not given" in t for t in toasts), toasts
+
+
 async def test_seen_survives_a_restart_and_alerts_raised_while_away_are_new(emu):
     app = console(emu)
     async with app.run_test(size=(100, 30)) as pilot:

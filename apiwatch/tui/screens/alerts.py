@@ -188,12 +188,8 @@ def render_alert(alert: Alert, views) -> Group:
     parts.append(_section("Entities"))
     if alert.entities:
         for entity in alert.entities:
-            extra = ""
-            location = entity.fields.get("location")
-            if isinstance(location, dict):
-                bits = [str(location.get(k)) for k in ("city", "countryCode", "asn")
-                        if location.get(k) is not None]
-                extra = f"  ({', '.join(bits)})" if bits else ""
+            place = entity.place
+            extra = f"  ({place})" if place else ""
             parts.append(data(f"{entity.type}: {entity.summary}{extra}"))
     else:
         parts.append(Text("-"))
