@@ -17,6 +17,8 @@ FAULT_KINDS = (
     "endless-nextlink",
     "forbidden",
     "expired-token",
+    "trickle",  # the answer starts, then one byte every delay_ms: it never ends in time
+    "endless",  # a list page whose items never stop coming
 )
 # Faults that replace the response before the handler runs; the others rewrite its answer.
 PRE_KINDS = frozenset({"throttle", "error", "reset", "slow", "forbidden", "expired-token"})
@@ -29,7 +31,7 @@ class Fault:
     count: int | None = 1
     match: re.Pattern[str] | None = None
     retry_after: float = 1
-    delay_ms: int = 2000
+    delay_ms: int = 2000  # `slow`: before the answer; `trickle`: between two of its bytes
     status: int = 500
 
     def applies_to(self, path: str) -> bool:

@@ -30,6 +30,7 @@ from .handlers.logic import invoke
 from .requestlog import RequestLog, RequestRecord
 from .routing import Context, Router, forbidden, normalise_path
 from .state import ServerState
+from .streams import Endless, Trickle, endless_of, stream
 from .tenant import Alert, ApimService, Tenant
 from .tls import make_server_context
 from .wire import ArmError, Rendered, Reply, dumps, encode_token
@@ -66,6 +67,7 @@ class Emulator:
         self._context: ssl.SSLContext | None = None
         self._port = 0
         self._tasks: list[asyncio.Task[None]] = []
+        self._streams: set[asyncio.Task[Any]] = set()  # answers still trickling or endless
         self._reads_left = 11999
         self.url = ""
         self.ca_path: Path = Path()
@@ -142,6 +144,8 @@ class Emulator:
             with contextlib.suppress(asyncio.CancelledError):
                 await task
         self._tasks.clear()
+        for answer in list(self._streams):  # they would hold the shutdown for a minute
+            answer.cancel()
         if self._runner is not None:
             await self._runner.cleanup()
             self._runner = None
@@ -187,7 +191,7 @@ class Emulator:
             reply = await self._arm(request, path)
         except ArmError as err:
             return self._render(request, Reply(err.status, err.envelope(), err.headers))
-        return self._render(request, reply)
+        return await self._send(request, reply)
 
     def _authenticate(self, request: web.Request) -> None:
         header = request.headers.get("Authorization", "")
@@ -348,6 +352,12 @@ class Emulator:
             text = json.dumps(body)
             reply.body = _Raw(text[: max(1, len(text) // 2)])
             return True
+        if fault.kind == "trickle":
+            reply.body = Trickle(dumps(body), fault.delay_ms / 1000)
+            return True
+        if fault.kind == "endless":
+            reply.body = endless_of(body)
+            return True
         if fault.kind == "endless-nextlink":
             if isinstance(body.get("value"), list):
                 body["nextLink"] = f"https://{request.host}{request.path_qs}"
@@ -389,7 +399,7 @@ class Emulator:
         post = self.faults.peek(path, pre=False, explicit=True)
         if post is not None and reply.status == 200 and self._post_fault(post, request, reply):
             self.faults.consume(post)
-        return self._render(request, reply, arm=False)
+        return await self._send(request, reply, arm=False)
 
     async def _admin(self, request: web.Request, path: str) -> web.StreamResponse:
         try:
@@ -427,19 +437,22 @@ class Emulator:
 
     # Rendering ------------------------------------------------------------------------------
 
+    async def _send(self, request: web.Request, reply: Reply, arm: bool = True
+                    ) -> web.StreamResponse:
+        """The reply, streamed when a fault made it trickle or never end."""
+        if not isinstance(reply.body, (Trickle, Endless)):
+            return self._render(request, reply, arm)
+        task = asyncio.current_task()
+        assert task is not None
+        self._streams.add(task)
+        try:
+            return await stream(request, reply.status, self._headers(request, reply, arm),
+                                reply.body)
+        finally:
+            self._streams.discard(task)
+
     def _render(self, request: web.Request, reply: Reply, arm: bool = True) -> web.Response:
-        headers = dict(reply.headers)
-        if arm:
-            headers.setdefault("x-ms-request-id", str(uuid.uuid4()))
-            headers.setdefault(
-                "x-ms-correlation-request-id",
-                request.headers.get("x-ms-correlation-request-id") or str(uuid.uuid4()),
-            )
-            self._reads_left = self._reads_left - 1 if self._reads_left > 1 else 11999
-            kind = "reads" if request.method == "GET" else "writes"
-            headers.setdefault(
-                f"x-ms-ratelimit-remaining-subscription-{kind}", str(self._reads_left)
-            )
+        headers = self._headers(request, reply, arm)
         if reply.body is None:
             return web.Response(status=reply.status, headers=headers)
         text = (
@@ -452,6 +465,21 @@ class Emulator:
             charset="utf-8",
             headers=headers,
         )
+
+    def _headers(self, request: web.Request, reply: Reply, arm: bool) -> dict[str, str]:
+        headers = dict(reply.headers)
+        if arm:
+            headers.setdefault("x-ms-request-id", str(uuid.uuid4()))
+            headers.setdefault(
+                "x-ms-correlation-request-id",
+                request.headers.get("x-ms-correlation-request-id") or str(uuid.uuid4()),
+            )
+            self._reads_left = self._reads_left - 1 if self._reads_left > 1 else 11999
+            kind = "reads" if request.method == "GET" else "writes"
+            headers.setdefault(
+                f"x-ms-ratelimit-remaining-subscription-{kind}", str(self._reads_left)
+            )
+        return headers
 
 
 class _Raw:
