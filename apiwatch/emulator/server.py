@@ -356,7 +356,8 @@ class Emulator:
             reply.body = Trickle(dumps(body), fault.delay_ms / 1000)
             return True
         if fault.kind == "endless":
-            reply.body = endless_of(body)
+            limit = int(fault.limit_mb * 1024 * 1024) if fault.limit_mb else None
+            reply.body = endless_of(body, limit)
             return True
         if fault.kind == "endless-nextlink":
             if isinstance(body.get("value"), list):
@@ -414,6 +415,7 @@ class Emulator:
                         retry_after=float(spec.get("retry_after", 1)),
                         delay_ms=int(spec.get("delay_ms", 2000)),
                         status=spec.get("status"),
+                        limit_mb=spec.get("limit_mb"),
                     )
                 except (TypeError, ValueError) as exc:
                     raise ArmError(400, "InvalidFault", str(exc)) from exc

@@ -5,7 +5,7 @@ answer's size fills its memory with the second. Both start as a plain ARM list p
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -27,21 +27,24 @@ class Trickle:
 
 @dataclass(frozen=True, slots=True)
 class Endless:
-    """`{"value":[` and then the list's items again and again, never closed."""
+    """`{"value":[` and then the list's items again and again, never closed. With `limit`
+    (bytes), the connection drops there instead: a test of a client that should have stopped
+    long before must not take the machine's memory with it when that client regresses."""
 
     items: tuple[Mapping[str, Any], ...]
+    limit: int | None = None
 
 
 StreamBody = Trickle | Endless
 
 
-def endless_of(body: Mapping[str, Any]) -> Endless:
+def endless_of(body: Mapping[str, Any], limit: int | None = None) -> Endless:
     """An ARM page's items (Resource Graph's `data` rows), or the body itself as the item."""
     for key in ("value", "data"):
         items = body.get(key)
         if isinstance(items, list) and items:
-            return Endless(tuple(i for i in items if isinstance(i, Mapping)) or (body,))
-    return Endless((body,))
+            return Endless(tuple(i for i in items if isinstance(i, Mapping)) or (body,), limit)
+    return Endless((body,), limit)
 
 
 async def stream(request: web.Request, status: int, headers: Mapping[str, str],
@@ -57,10 +60,10 @@ async def stream(request: web.Request, status: int, headers: Mapping[str, str],
     try:
         if isinstance(body, Trickle):
             await _trickle(response, body)
+            await response.write_eof()
+            ended = True
         else:
-            await _endless(response, body.items)
-        await response.write_eof()
-        ended = True
+            await _endless(response, body)
     except (ConnectionError, RuntimeError):  # the client went away (aiohttp says either)
         pass
     finally:
@@ -77,9 +80,12 @@ async def _trickle(response: web.StreamResponse, body: Trickle) -> None:
         await response.write(data[offset:offset + 1])
 
 
-async def _endless(response: web.StreamResponse, items: Sequence[Mapping[str, Any]]) -> None:
-    one = ",".join(dumps(i) for i in items).encode()
+async def _endless(response: web.StreamResponse, body: Endless) -> None:
+    """Returns only at the body's limit (if it has one)."""
+    one = ",".join(dumps(i) for i in body.items).encode()
     chunk = b",".join([one] * max(1, ENDLESS_CHUNK // max(1, len(one))))
     await response.write(b'{"value":[' + chunk)
-    while True:
+    sent = len(chunk)
+    while body.limit is None or sent < body.limit:
         await response.write(b"," + chunk)  # waits while the client does not read
+        sent += len(chunk) + 1

@@ -218,3 +218,16 @@ async def test_stop_ends_answers_still_streaming(arm: Arm) -> None:
         with pytest.raises(aiohttp.ClientPayloadError):  # cut off: never a complete answer
             await asyncio.wait_for(resp.read(), 5)
         resp.close()
+
+
+async def test_endless_with_a_limit_drops_the_connection_there(emu: Emulator, arm: Arm) -> None:
+    emu.faults.add("endless", match="/alerts", limit_mb=1)
+    resp = await _open(arm, _alerts_path(emu))
+    got = 0
+    with pytest.raises(aiohttp.ClientPayloadError):  # cut off, never closed as if complete
+        while chunk := await asyncio.wait_for(resp.content.readany(), 5):
+            got += len(chunk)
+    resp.close()
+    assert 1024 * 1024 <= got < 2 * 1024 * 1024
+    with pytest.raises(ValueError):
+        emu.faults.add("endless", limit_mb=0)
