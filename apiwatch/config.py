@@ -41,8 +41,10 @@ class AzureSettings:
     subscriptions: tuple[str, ...] = ()
     token: str | None = field(default=None, repr=False)
     max_connections: int = 16
-    timeout_seconds: float = 30.0
+    timeout_seconds: float = 30.0  # one whole answer, from sending the request to its last byte
     retries: int = 3
+    # The largest answer read (no real ARM page is near it): an endless one fails its source.
+    max_response_mb: float = 32.0
 
     @property
     def scope(self) -> str:
@@ -311,6 +313,10 @@ class _Checker:
             )
         if "retries" in table:
             values["retries"] = int(self._number(t, "retries", table["retries"], 0, 10))
+        if "max_response_mb" in table:
+            values["max_response_mb"] = float(
+                self._number(t, "max_response_mb", table["max_response_mb"], 1, 1024)
+            )
         settings = AzureSettings(**values)
         if settings.credential == "static":
             if not is_loopback_url(settings.resource_manager):

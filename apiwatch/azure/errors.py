@@ -13,6 +13,7 @@ from azure.core.exceptions import (
 )
 
 from ..redact import redact
+from .bounds import AnswerOutOfBounds, AnswerTooSlow
 
 
 @dataclass(frozen=True, slots=True)
@@ -41,6 +42,9 @@ def describe(exc: BaseException) -> Problem:
             detail = f"{_first(detail)} — {SIGN_IN_HINT}"
         return Problem(_one_line(f"{label}: {_first(detail)}", limit=400), exc.status_code, code,
                        _retry_after(exc))
+    if isinstance(exc, AnswerOutOfBounds):  # its own words: how long, or how large
+        return Problem(_one_line(exc.message), None,
+                       "Timeout" if isinstance(exc, AnswerTooSlow) else "TooLarge")
     if isinstance(exc, (ServiceRequestError, ServiceResponseError)):
         return Problem(_one_line(f"connection failed: {_first(str(exc))}"), None, "Connection")
     if isinstance(exc, TimeoutError):

@@ -12,7 +12,6 @@ from typing import Any
 import aiohttp
 from azure.core.exceptions import DecodeError, HttpResponseError
 from azure.core.pipeline import policies
-from azure.core.pipeline.transport import AioHttpTransport
 from azure.core.rest import HttpRequest
 from azure.mgmt.apimanagement.aio import ApiManagementClient
 from azure.mgmt.core import AsyncARMPipelineClient
@@ -26,6 +25,7 @@ from azure.mgmt.security.aio import SecurityCenter
 from .. import __version__
 from ..config import AzureSettings
 from .auth import ArmHostOnlyPolicy, RenewingAuthPolicy
+from .bounds import BoundedRetryPolicy, BoundedTransport, bounded_response
 from .credentials import make_credential
 from .pages import ListingDecodePolicy
 from .proxies import ArmProxyPolicy, EnvProxies
@@ -63,8 +63,11 @@ class ArmSession:
             ssl=context, limit=self.settings.max_connections, ttl_dns_cache=300
         )
         self.proxies = EnvProxies.from_env()
-        # not trust_env: see proxies.py; each request is given its proxy instead
-        self._http = aiohttp.ClientSession(connector=connector)
+        # not trust_env: see proxies.py; each request is given its proxy instead. No answer on
+        # the pool is read past max_response_mb (bounds.py).
+        self._http = aiohttp.ClientSession(
+            connector=connector,
+            response_class=bounded_response(self.settings.max_response_mb))
         return self
 
     async def __aexit__(self, *exc: object) -> None:
@@ -99,20 +102,23 @@ class ArmSession:
             raise RuntimeError("ArmSession used outside `async with`")
         return self._http
 
-    def _transport(self) -> AioHttpTransport:
+    def _transport(self) -> BoundedTransport:
         if self._http is None:
             raise RuntimeError("ArmSession used outside `async with`")
         # Timeouts belong to the transport: given one, azure-core ignores the clients' own.
-        return AioHttpTransport(
+        # Its socket timeouts bound one read each; the deadline bounds the whole answer.
+        return BoundedTransport(
             session=self._http, session_owner=False,
             connection_timeout=min(self.settings.timeout_seconds, 30),
             read_timeout=self.settings.timeout_seconds,
+            deadline=self.settings.timeout_seconds,
         )
 
     def _policies(self) -> list[Any]:
-        """The SDKs' own ARM pipeline, in their order, with three of ours: list pages decoded
-        only when their bytes changed, requests to any host but ARM's refused before the token
-        is added, and a token renewed before it expires."""
+        """The SDKs' own ARM pipeline, in their order, with four of ours: list pages decoded
+        only when their bytes changed, retries that leave an answer too slow or too large to
+        the poller, requests to any host but ARM's refused before the token is added, and a
+        token renewed before it expires."""
         s = self.settings
         return [
             policies.RequestIdPolicy(),
@@ -122,7 +128,7 @@ class ArmSession:
             ListingDecodePolicy(),
             AsyncARMAutoResourceProviderRegistrationPolicy(),
             policies.AsyncRedirectPolicy(),
-            policies.AsyncRetryPolicy(retry_total=s.retries, retry_backoff_max=30),
+            BoundedRetryPolicy(retry_total=s.retries, retry_backoff_max=30),
             ArmHostOnlyPolicy(self.endpoint),
             RenewingAuthPolicy(self._credential, s.scope),
             policies.CustomHookPolicy(),

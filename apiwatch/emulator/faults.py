@@ -20,6 +20,8 @@ FAULT_KINDS = (
     "pascal-alerts",  # alerts in the list's other shape (alert_shapes.py)
     "both-alert-shapes",  # each alert listed twice: the other shape, then the usual one
     "empty-value",  # a 200 answered `{"value": []}` whatever was asked
+    "trickle",  # the answer starts, then one byte every delay_ms: it never ends in time
+    "endless",  # a list page whose items never stop coming
 )
 # Faults that replace the response before the handler runs; the others rewrite its answer.
 PRE_KINDS = frozenset({"throttle", "error", "reset", "slow", "forbidden", "expired-token"})
@@ -32,8 +34,9 @@ class Fault:
     count: int | None = 1
     match: re.Pattern[str] | None = None
     retry_after: float = 1
-    delay_ms: int = 2000
+    delay_ms: int = 2000  # `slow`: before the answer; `trickle`: between two of its bytes
     status: int = 500
+    limit_mb: float | None = None  # `endless`: drop the connection after this much (a guard)
 
     def applies_to(self, path: str) -> bool:
         return self.match is None or self.match.search(path) is not None
@@ -54,6 +57,7 @@ class Faults:
         retry_after: float = 1,
         delay_ms: int = 2000,
         status: int | None = None,
+        limit_mb: float | None = None,
     ) -> Fault:
         if kind not in FAULT_KINDS:
             raise ValueError(
@@ -61,6 +65,9 @@ class Faults:
             )
         if count is not None and count < 1:
             raise ValueError("count must be at least 1, or None for until cleared")
+        if limit_mb is not None and (isinstance(limit_mb, bool)
+                                     or not isinstance(limit_mb, (int, float)) or limit_mb <= 0):
+            raise ValueError("limit_mb is a number of MB above 0, or None for no limit")
         if kind == "error" and status not in (None, 500, 503):
             raise ValueError("an error fault has status 500 or 503")
         fault = Fault(
@@ -70,6 +77,7 @@ class Faults:
             retry_after=retry_after,
             delay_ms=delay_ms,
             status=status or 500,
+            limit_mb=limit_mb,
         )
         with self._lock:
             self._faults.append(fault)

@@ -31,6 +31,7 @@ from .hostile import poison_text
 from .requestlog import RequestLog, RequestRecord
 from .routing import Context, Router, forbidden, normalise_path
 from .state import ServerState
+from .streams import Endless, Trickle, endless_of, stream
 from .tenant import Alert, ApimService, Tenant
 from .tls import make_server_context
 from .wire import ArmError, Rendered, Reply, dumps, encode_token
@@ -67,6 +68,7 @@ class Emulator:
         self._context: ssl.SSLContext | None = None
         self._port = 0
         self._tasks: list[asyncio.Task[None]] = []
+        self._streams: set[asyncio.Task[Any]] = set()  # answers still trickling or endless
         self._reads_left = 11999
         self.url = ""
         self.ca_path: Path = Path()
@@ -143,6 +145,8 @@ class Emulator:
             with contextlib.suppress(asyncio.CancelledError):
                 await task
         self._tasks.clear()
+        for answer in list(self._streams):  # they would hold the shutdown for a minute
+            answer.cancel()
         if self._runner is not None:
             await self._runner.cleanup()
             self._runner = None
@@ -188,7 +192,7 @@ class Emulator:
             reply = await self._arm(request, path)
         except ArmError as err:
             return self._render(request, Reply(err.status, err.envelope(), err.headers))
-        return self._render(request, reply)
+        return await self._send(request, reply)
 
     def _authenticate(self, request: web.Request) -> None:
         header = request.headers.get("Authorization", "")
@@ -354,6 +358,13 @@ class Emulator:
             text = json.dumps(body)
             reply.body = _Raw(text[: max(1, len(text) // 2)])
             return True
+        if fault.kind == "trickle":
+            reply.body = Trickle(dumps(body), fault.delay_ms / 1000)
+            return True
+        if fault.kind == "endless":
+            limit = int(fault.limit_mb * 1024 * 1024) if fault.limit_mb else None
+            reply.body = endless_of(body, limit)
+            return True
         if fault.kind == "endless-nextlink":
             if isinstance(body.get("value"), list):
                 body["nextLink"] = f"https://{request.host}{request.path_qs}"
@@ -395,7 +406,7 @@ class Emulator:
         post = self.faults.peek(path, pre=False, explicit=True)
         if post is not None and reply.status == 200 and self._post_fault(post, request, reply):
             self.faults.consume(post)
-        return self._render(request, reply, arm=False)
+        return await self._send(request, reply, arm=False)
 
     async def _admin(self, request: web.Request, path: str) -> web.StreamResponse:
         try:
@@ -410,6 +421,7 @@ class Emulator:
                         retry_after=float(spec.get("retry_after", 1)),
                         delay_ms=int(spec.get("delay_ms", 2000)),
                         status=spec.get("status"),
+                        limit_mb=spec.get("limit_mb"),
                     )
                 except (TypeError, ValueError) as exc:
                     raise ArmError(400, "InvalidFault", str(exc)) from exc
@@ -433,19 +445,22 @@ class Emulator:
 
     # Rendering ------------------------------------------------------------------------------
 
+    async def _send(self, request: web.Request, reply: Reply, arm: bool = True
+                    ) -> web.StreamResponse:
+        """The reply, streamed when a fault made it trickle or never end."""
+        if not isinstance(reply.body, (Trickle, Endless)):
+            return self._render(request, reply, arm)
+        task = asyncio.current_task()
+        assert task is not None
+        self._streams.add(task)
+        try:
+            return await stream(request, reply.status, self._headers(request, reply, arm),
+                                reply.body)
+        finally:
+            self._streams.discard(task)
+
     def _render(self, request: web.Request, reply: Reply, arm: bool = True) -> web.Response:
-        headers = dict(reply.headers)
-        if arm:
-            headers.setdefault("x-ms-request-id", str(uuid.uuid4()))
-            headers.setdefault(
-                "x-ms-correlation-request-id",
-                request.headers.get("x-ms-correlation-request-id") or str(uuid.uuid4()),
-            )
-            self._reads_left = self._reads_left - 1 if self._reads_left > 1 else 11999
-            kind = "reads" if request.method == "GET" else "writes"
-            headers.setdefault(
-                f"x-ms-ratelimit-remaining-subscription-{kind}", str(self._reads_left)
-            )
+        headers = self._headers(request, reply, arm)
         if reply.body is None:
             return web.Response(status=reply.status, headers=headers)
         text = (
@@ -460,6 +475,21 @@ class Emulator:
             charset="utf-8",
             headers=headers,
         )
+
+    def _headers(self, request: web.Request, reply: Reply, arm: bool) -> dict[str, str]:
+        headers = dict(reply.headers)
+        if arm:
+            headers.setdefault("x-ms-request-id", str(uuid.uuid4()))
+            headers.setdefault(
+                "x-ms-correlation-request-id",
+                request.headers.get("x-ms-correlation-request-id") or str(uuid.uuid4()),
+            )
+            self._reads_left = self._reads_left - 1 if self._reads_left > 1 else 11999
+            kind = "reads" if request.method == "GET" else "writes"
+            headers.setdefault(
+                f"x-ms-ratelimit-remaining-subscription-{kind}", str(self._reads_left)
+            )
+        return headers
 
 
 class _Raw:

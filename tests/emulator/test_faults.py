@@ -160,3 +160,74 @@ async def test_fault_rate_injects_random_faults(arm: Arm) -> None:
         # >= because aiohttp retries an idempotent GET once after a reset
         assert emu.requests.count(match="^/subscriptions$") >= 6
         assert emu.requests.count(status=200) == 0
+
+
+async def _open(arm: Arm, path: str) -> aiohttp.ClientResponse:
+    return await arm.session.get(arm.url(path), ssl=arm.ssl,
+                                 headers={"Authorization": f"Bearer {arm.emu.token}"})
+
+
+async def test_trickle_starts_an_answer_then_sends_a_byte_at_a_time(emu: Emulator,
+                                                                    arm: Arm) -> None:
+    emu.faults.add("trickle", delay_ms=300, match="/alerts")
+    resp = await _open(arm, _alerts_path(emu))
+    try:
+        assert resp.status == 200 and resp.content_type == "application/json"
+        start = await asyncio.wait_for(resp.content.readany(), 5)
+        assert start.startswith(b'{"value":[{')  # looks like a list page beginning
+        started, more = time.monotonic(), b""
+        while len(more) < 3:
+            more += await asyncio.wait_for(resp.content.readany(), 5)
+        assert time.monotonic() - started >= 0.5  # three bytes, 0.3 s apart: not at once
+        assert len(more) == 3
+    finally:
+        resp.close()
+    status, body, _ = await arm.get(_alerts_path(emu))  # count=1: the next answer is whole
+    assert status == 200 and body["value"]
+
+
+async def test_endless_sends_list_items_forever(emu: Emulator, arm: Arm) -> None:
+    emu.faults.add("endless", match="/alerts")
+    resp = await _open(arm, _alerts_path(emu))
+    try:
+        assert resp.status == 200 and resp.content_length is None
+        body = b""
+        while len(body) < 3 * 1024 * 1024:  # far more than the page holds
+            body += await asyncio.wait_for(resp.content.readany(), 5)
+    finally:
+        resp.close()
+    assert body.startswith(b'{"value":[{')
+    first = json.loads(body[len(b'{"value":['):].split(b',{"id"', 1)[0])
+    ids = {a.id for a in emu.tenant.readable_subscriptions[0].alerts}
+    assert first["id"] in ids  # the page's own items, again and again
+    assert body.count(first["id"].encode()) > 10
+
+
+async def test_stop_ends_answers_still_streaming(arm: Arm) -> None:
+    from apiwatch.emulator import EmulatorConfig
+
+    async with Emulator(EmulatorConfig(page_size=5)) as emu:
+        arm.emu = emu
+        arm.ssl.load_verify_locations(cafile=str(emu.ca_path))
+        emu.faults.add("trickle", count=None, delay_ms=1000)
+        resp = await _open(arm, _alerts_path(emu))
+        await asyncio.wait_for(resp.content.readany(), 5)
+        started = time.monotonic()
+        await emu.stop()
+        assert time.monotonic() - started < 5  # not held for aiohttp's minute of grace
+        with pytest.raises(aiohttp.ClientPayloadError):  # cut off: never a complete answer
+            await asyncio.wait_for(resp.read(), 5)
+        resp.close()
+
+
+async def test_endless_with_a_limit_drops_the_connection_there(emu: Emulator, arm: Arm) -> None:
+    emu.faults.add("endless", match="/alerts", limit_mb=1)
+    resp = await _open(arm, _alerts_path(emu))
+    got = 0
+    with pytest.raises(aiohttp.ClientPayloadError):  # cut off, never closed as if complete
+        while chunk := await asyncio.wait_for(resp.content.readany(), 5):
+            got += len(chunk)
+    resp.close()
+    assert 1024 * 1024 <= got < 2 * 1024 * 1024
+    with pytest.raises(ValueError):
+        emu.faults.add("endless", limit_mb=0)

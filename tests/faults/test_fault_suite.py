@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 from rich.text import Text
+from textual.widgets import Static
 
 from apiwatch.config import Config, PollingSettings
 from apiwatch.emulator import Emulator, EmulatorConfig
@@ -28,7 +29,7 @@ async def emu():
 def console(emu) -> ApiWatchApp:
     azure = Config().with_azure(resource_manager=emu.url, credential="static", token=emu.token,
                                 ca_bundle=Path(emu.ca_path), retries=0,
-                                timeout_seconds=1).azure
+                                timeout_seconds=1, max_response_mb=4).azure
     return ApiWatchApp(Config(azure=azure, polling=PollingSettings(0.2, 0.6, 1.0)))
 
 
@@ -67,6 +68,10 @@ CASES = {
     "503": (dict(kind="error", status=503), ("503",)),
     "connection-reset": (dict(kind="reset"), ("connection",)),
     "timeout": (dict(kind="slow", delay_ms=3000), ("timed out", "timeout", "connection")),
+    # a byte every 0.3 s: no socket read waits the 1 s timeout, yet the answer never ends
+    "trickle": (dict(kind="trickle", delay_ms=300), ("no complete answer within 1 s",)),
+    # cut at 64 MB: a console that read on (as it once did) grew by gigabytes in this test
+    "endless": (dict(kind="endless", limit_mb=64), ("answer larger than 4 MB",)),
     "malformed-json": (dict(kind="malformed"), ("not valid JSON",)),
     "endless-nextlink": (dict(kind="endless-nextlink"), ("nextLink repeated",)),
     "expired-token": (dict(kind="expired-token"), ("401", "az login")),
@@ -97,6 +102,33 @@ async def test_fault_is_shown_survived_and_recovered_from(emu, case):
                     and shown(app) == truth(emu) and healthy(app), what="recovery")
         ids = [a.id for a in app.views.snapshot.alerts]
         assert len(ids) == len(set(ids))  # no duplicates
+
+
+def overview_sources(app) -> str:
+    content = app.screen.query_one("#sources", Static).content
+    return content.plain if isinstance(content, Text) else str(content)
+
+
+async def test_an_answer_trickling_in_fails_its_source_instead_of_loading_forever(emu):
+    sub = emu.tenant.readable_subscriptions[0].subscription_id
+    emu.faults.add("trickle", count=None, delay_ms=300, match=f"/subscriptions/{sub}{ALERTS}")
+    others = {normalize(a.id) for s in emu.tenant.readable_subscriptions[1:] for a in s.alerts}
+    app = console(emu)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await until(pilot, lambda: app.views is not None and alert_failures(app)
+                    and others <= shown(app), what="the trickling source failing", timeout=10)
+        failure = alert_failures(app)[0]
+        assert failure.subscription_id == sub
+        assert failure.message == "timed out: no complete answer within 1 s"
+        health = {(h.source, h.subscription_id): h for h in app.views.snapshot.health}
+        assert health[("alerts", sub)].status == "failing"
+        await pilot.pause()
+        assert "loading alerts" not in status(app) and "scope(s) failing" in status(app)
+        sources = overview_sources(app)  # the Overview says which, and why
+        assert "every source ok" not in sources
+        assert "timed out: no complete answer within 1 s · alerts" in sources, sources
+        emu.faults.clear()
+        await until(pilot, lambda: shown(app) == truth(emu) and healthy(app), what="recovery")
 
 
 async def test_unknown_enum_values_are_shown_not_fatal(emu):

@@ -4,6 +4,7 @@ recovery, per-source health."""
 from __future__ import annotations
 
 import asyncio
+from dataclasses import replace
 
 from apiwatch.azure.session import ArmSession
 from apiwatch.model import normalize
@@ -178,3 +179,39 @@ async def test_assessments_do_not_wait_on_metadata_that_failed_or_hangs(emu, mon
     monkeypatch.setattr(engine, "METADATA_WAIT_SECONDS", 0.3)
     store = await poll_with_metadata(emu, monkeypatch, hangs)
     assert store.assessments_applied and not any(store.assessments_applied)
+
+
+async def test_an_answer_that_never_ends_in_time_fails_and_backs_off(emu):
+    """A trickling answer costs its source timeout_seconds, not forever (nor once per retry of
+    the pipeline): the job fails, says why, and is tried again later and later."""
+    sub = next(s for s in emu.tenant.subscriptions if s.readable).subscription_id
+    emu.faults.add("trickle", count=None, delay_ms=200,
+                   match=f"/subscriptions/{sub}/providers/Microsoft.Security/alerts")
+    async with ArmSession(replace(settings(emu, retries=3), timeout_seconds=1)) as session:
+        poller = Poller(session, LiveStore(), FAST, first_backoff=0.05, max_backoff=0.5)
+        delays: list[float] = []
+        reschedule = poller._reschedule
+
+        def noting(job, ok, retry_after):  # what the poller decided, after it decided
+            reschedule(job, ok, retry_after)
+            if job.kind == "alerts" and job.subscription_id == sub:
+                delays.append(job.due - poller._now())
+
+        poller._reschedule = noting  # type: ignore[method-assign]
+        running = Running(poller)
+        try:
+            await running.until(lambda: ("alerts", sub) in poller.jobs)
+            started = poller._now()
+            job = poller.jobs[("alerts", sub)]
+            await running.until(lambda: job.failures >= 1, timeout=10)
+            # one whole answer's second (three retries in the pipeline would take four)
+            assert poller._now() - started < 2.5
+            health = {(h.source, h.subscription_id): h for h in poller.store.snapshot().health}
+            mine = health[("alerts", sub)]
+            assert mine.status == "failing"
+            assert mine.last_error == "timed out: no complete answer within 1 s"
+            await running.until(lambda: job.failures >= 3, timeout=15)
+        finally:
+            await running.stop()
+    # backing off: 0.05 s, then 0.1 s, then 0.2 s (each ±25 %: they cannot overlap)
+    assert delays[0] < delays[1] < delays[2] and delays[2] > 0.14, delays

@@ -46,6 +46,7 @@ subscriptions = ["00000000-0000-0000-0000-000000000001"]
 max_connections = 8
 timeout_seconds = 12.5
 retries = 2
+max_response_mb = 8
 """)
     az = load_config(path).azure
     assert az.resource_manager == "https://127.0.0.1:8443"
@@ -53,6 +54,7 @@ retries = 2
     assert az.ca_bundle == ca
     assert az.subscriptions == ("00000000-0000-0000-0000-000000000001",)
     assert (az.max_connections, az.timeout_seconds, az.retries) == (8, 12.5, 2)
+    assert az.max_response_mb == 8
     assert "t0k" not in repr(az)
 
 
@@ -67,6 +69,7 @@ def test_example_config_is_valid():
     ("[azure]\nsubscriptions = [\"nope\"]\n", ":2: azure.subscriptions: 'nope' is not"),
     ("[azure]\nresource_manager = \"http://x\"\n", ":2: azure.resource_manager: must be an https"),
     ("[azure]\ncolour = 1\n", ":2: azure.colour: unknown key"),
+    ("[azure]\nmax_response_mb = 0\n", ":2: azure.max_response_mb: must be between 1 and 1024"),
     ("[azurre]\n", ":1: azurre: unknown key"),
     ("[azure]\ncredential = \"static\"\ntoken = \"x\"\n",
      ":2: azure.credential: 'static' is only allowed when resource_manager is a loopback"),
