@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from datetime import datetime, timezone
 
 from rich.cells import cell_len, set_cell_size
@@ -11,19 +12,68 @@ from rich.text import Text
 from ..model import AlertStatus, Health, ReadProgress, Severity, Snapshot
 from ..safe_text import shown
 
-SEVERITY_STYLE = {
-    Severity.HIGH: "bold red",
-    Severity.CRITICAL: "bold red",
-    Severity.MEDIUM: "yellow",
-    Severity.LOW: "cyan",
-    Severity.INFORMATIONAL: "",
-}
+
+@dataclass(frozen=True, slots=True)
+class Palette:
+    """How severities are drawn on one kind of terminal. The colours a theme gives do not
+    survive everywhere: under NO_COLOR only bold and reverse are left, and on a 16-colour
+    terminal Textual's theme red comes out magenta. Each palette keeps High the most prominent
+    and the order readable without the colour."""
+
+    name: str
+    high: str
+    medium: str
+    low: str
+    info: str = ""
+    unknown: str = "bold magenta"
+
+    def severity_style(self, value: Severity) -> str:
+        if value in (Severity.HIGH, Severity.CRITICAL):
+            return self.high
+        if not value.known or value is Severity.UNKNOWN_SEVERITY:
+            return self.unknown
+        return {Severity.MEDIUM: self.medium, Severity.LOW: self.low}.get(value, self.info)
+
+    def severity(self, value: Severity) -> Text:
+        label = "Info" if value is Severity.INFORMATIONAL else value.value
+        return Text(label, style=self.severity_style(value))
+
+
+# 256 colours and more: the theme's own colours (Textual maps the names onto the theme); on a
+# light theme its red, yellow and cyan are hard to read (contrast 2.9, 1.9, 2.7): darker ones.
+FULL_COLOUR = Palette("full", high="bold red", medium="yellow", low="cyan")
+FULL_LIGHT = Palette("full-light", high="bold #af0000", medium="#7a5200", low="#005f87")
+# No colour (NO_COLOR, or a terminal without any): attributes only, in order.
+NO_COLOUR = Palette("none", high="bold reverse", medium="bold", low="", unknown="bold underline")
+# 16 colours: named colours would be mapped onto the theme and back (its red came out magenta,
+# its yellow bright red), so these are the 16 themselves: High a red badge, Low plain (the
+# cursor row is cyan there).
+BASIC_DARK = Palette("basic-dark", high="bold #ffffff on #aa0000", medium="bold #aa5500",
+                     low="", unknown="bold #aa00aa")
+BASIC_LIGHT = Palette("basic-light", high="bold #ffffff on #aa0000", medium="bold", low="",
+                      unknown="bold #aa00aa")
+# An ANSI theme draws with the terminal's own palette: yellow on a light one is unreadable.
+ANSI_DARK = Palette("ansi-dark", high="bold white on red", medium="bold yellow", low="cyan")
+ANSI_LIGHT = Palette("ansi-light", high="bold white on red", medium="bold", low="blue")
+
+
+def palette_for(*, no_color: bool, colour_system: str | None, ansi: bool, dark: bool) -> Palette:
+    """The palette for the terminal and theme the console draws on (`colour_system` as Rich
+    names it: None, "standard", "windows", "256" or "truecolor")."""
+    if no_color or colour_system is None:
+        return NO_COLOUR
+    if ansi:
+        return ANSI_DARK if dark else ANSI_LIGHT
+    if colour_system in ("standard", "windows"):
+        return BASIC_DARK if dark else BASIC_LIGHT
+    return FULL_COLOUR if dark else FULL_LIGHT
+
+
+def severity(value: Severity, palette: Palette = FULL_COLOUR) -> Text:
+    return palette.severity(value)
+
+
 HEALTH_STYLE = {Health.UNHEALTHY: "bold red", Health.HEALTHY: "green"}
-
-
-def severity(value: Severity) -> Text:
-    label = "Info" if value is Severity.INFORMATIONAL else value.value
-    return Text(label, style=SEVERITY_STYLE.get(value, "bold magenta"))
 
 
 def health(value: Health) -> Text:

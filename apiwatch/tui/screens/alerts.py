@@ -29,14 +29,14 @@ ALERT_COLUMNS = [
 ]
 
 
-def alert_rows(alerts: list[Alert] | tuple[Alert, ...], new: set[str], subs: dict[str, str]
-               ) -> list[Row]:
+def alert_rows(alerts: list[Alert] | tuple[Alert, ...], new: set[str], subs: dict[str, str],
+               palette: fmt.Palette = fmt.FULL_COLOUR) -> list[Row]:
     return [
         Row(
             a.id,
             {
                 "new": Text("new", style="bold reverse") if a.key in new else "",
-                "time": fmt.when(a.time_generated), "severity": fmt.severity(a.severity),
+                "time": fmt.when(a.time_generated), "severity": palette.severity(a.severity),
                 "status": fmt.status(a.status), "name": a.display_name,
                 "entity": a.compromised_entity or "-",
                 "subscription": subs.get(a.subscription_id) or a.subscription_id,
@@ -95,7 +95,7 @@ class AlertsScreen(_AlertActions):
         views = app.views
         assert views is not None
         subs = {s.subscription_id: s.label for s in views.snapshot.subscriptions}
-        rows = alert_rows(views.alerts_newest_first(), app.unseen_alerts(), subs)
+        rows = alert_rows(views.alerts_newest_first(), app.unseen_alerts(), subs, app.palette)
         self.query_one(ResourceTable).set_rows(rows)
 
     def on_screen_suspend(self) -> None:
@@ -134,7 +134,8 @@ class AlertScreen(_AlertActions):
             self.query_one("#alert", Static).update(Text("This alert is no longer listed."))
             return
         self.crumb_title = alert.display_name
-        self.query_one("#alert", Static).update(render_alert(alert, views))
+        self.query_one("#alert", Static).update(
+            render_alert(alert, views, self.watch_app.palette))
         self.watch_app.mark_alerts_seen([alert.id])
 
 
@@ -142,12 +143,12 @@ def _section(title: str) -> Text:
     return Text(f"\n{title}", style="bold underline")
 
 
-def render_alert(alert: Alert, views) -> Group:
+def render_alert(alert: Alert, views, palette: fmt.Palette = fmt.FULL_COLOUR) -> Group:
     head = Table.grid(padding=(0, 2))
     head.add_column(style="bold", no_wrap=True)
     head.add_column()
     add_row(head, "Alert", Text(shown(alert.display_name), style="bold"))
-    add_row(head, "Severity", fmt.severity(alert.severity))
+    add_row(head, "Severity", palette.severity(alert.severity))
     add_row(head, "Status", fmt.status(alert.status))
     add_row(head, "Type", alert.alert_type)
     add_row(head, "Generated", fmt.stamp(alert.time_generated))

@@ -81,11 +81,12 @@ class OverviewScreen(AreaScreen):
         counts = Table.grid(padding=(0, 1))
         counts.add_column(justify="right", style="bold")
         counts.add_column()
+        palette = self.watch_app.palette
         for sev in (Severity.HIGH, Severity.MEDIUM, Severity.LOW, Severity.INFORMATIONAL):
-            add_row(counts, str(by_severity.get(sev, 0)), fmt.severity(sev))
+            add_row(counts, str(by_severity.get(sev, 0)), palette.severity(sev))
         odd = sum(n for sev, n in by_severity.items() if not sev.known)
         if odd:
-            add_row(counts, str(odd), Text("other", style="magenta"))
+            add_row(counts, str(odd), Text("other", style=palette.unknown))
         add_row(counts, str(self.watch_app.unseen_alert_count), "new since last look")
         self._counts = counts
         self._show_cards()

@@ -65,6 +65,9 @@ class ResourceTable(ScrollView, can_focus=True):
         background: $block-cursor-background; color: $block-cursor-foreground; text-style: bold;
     }
     ResourceTable > .resource-table--odd { background: $surface-lighten-1 10%; }
+    /* no colour: the cursor is the one reversed row */
+    ResourceTable:nocolor > .resource-table--cursor { text-style: reverse; }
+    ResourceTable:nocolor:focus > .resource-table--cursor { text-style: bold reverse; }
     """
     COMPONENT_CLASSES = {"resource-table--header", "resource-table--cursor",
                          "resource-table--odd"}
