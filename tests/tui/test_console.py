@@ -536,3 +536,32 @@ async def test_the_drill_down_indexes_are_built_while_the_console_waits_for_keys
         app.show_snapshot(again)
         assert app.views.snapshot is again
         await until(pilot, lambda: again.indexed, what="the quiet poll's snapshot indexed")
+
+
+async def test_toasts_leave_the_status_line_and_a_dialogs_buttons_in_view(demo_snapshot):
+    from textual.widgets import Button
+
+    from apiwatch.tui.screens.dialogs import ConfirmScreen
+
+    app = make_app(demo_snapshot)
+    async with app.run_test(size=(80, 24), notifications=True) as pilot:
+        await ready(pilot)
+        await pilot.press("3")
+        await pilot.pause()
+        app.notify("A new alert, say, announced while you read the list")
+        await pilot.pause(0.3)
+        (toast,) = app.screen.query("Toast")
+        for widget in (app.screen.query_one(StatusLine), app.screen.query_one(Footer)):
+            assert not toast.region.overlaps(widget.region), widget
+        # a tall dialog (twelve alerts to dismiss) on a small terminal
+        await pilot.press(*["space"] * 12, "d")
+        await until(pilot, lambda: isinstance(app.screen, ConfirmScreen))
+        await pilot.pause(0.3)
+        app.notify("Another toast, while the dialog waits for an answer")
+        await pilot.pause(0.3)
+        toasts = list(app.screen.query("Toast"))
+        buttons = list(app.screen.query(Button))
+        assert toasts and len(buttons) == 2
+        for toast in toasts:
+            for button in buttons:
+                assert not toast.region.overlaps(button.region), (toast.region, button.region)

@@ -33,6 +33,8 @@ class AreaScreen(Screen):
     AreaScreen #filter { height: 1; border: none; padding: 0 1; display: none; }
     AreaScreen #filter.shown { display: block; }
     AreaScreen ResourceTable { height: 1fr; }
+    /* toasts sit above the status line and the footer (Textual leaves room for one line) */
+    AreaScreen ToastRack { margin-bottom: 2; }
     """
     BINDINGS = [
         # Priority: taken as the key arrives, so the keys typed right behind it (fast over
