@@ -565,3 +565,28 @@ async def test_toasts_leave_the_status_line_and_a_dialogs_buttons_in_view(demo_s
         for toast in toasts:
             for button in buttons:
                 assert not toast.region.overlaps(button.region), (toast.region, button.region)
+
+
+async def test_the_alert_detail_scrolls_with_the_vi_keys(demo_snapshot):
+    from textual.containers import VerticalScroll
+
+    app = make_app(demo_snapshot)
+    async with app.run_test(size=(80, 20)) as pilot:
+        await ready(pilot)
+        await pilot.press("3", "enter")
+        await pilot.pause()
+        assert isinstance(app.screen, AlertScreen)
+        detail = app.screen.query_one("#detail", VerticalScroll)
+        assert detail.max_scroll_y > 2  # more than the screen holds
+        await pilot.press("G")
+        await pilot.pause()
+        assert detail.scroll_y == detail.max_scroll_y
+        await pilot.press("g")
+        await pilot.pause()
+        assert detail.scroll_y == 0
+        await pilot.press("j", "j")
+        await pilot.pause()
+        assert detail.scroll_y == 2
+        await pilot.press("k")
+        await pilot.pause()
+        assert detail.scroll_y == 1

@@ -111,7 +111,18 @@ class AlertScreen(_AlertActions):
     AlertScreen VerticalScroll { height: 1fr; padding: 0 1; }
     """
 
-    BINDINGS = ALERT_ACTIONS
+    # The detail is longer than a screen: the keys that move through a table move through it.
+    BINDINGS = [
+        *ALERT_ACTIONS,
+        Binding("down,j", "scroll_detail('down')", "Down", show=False, id="detail.down"),
+        Binding("up,k", "scroll_detail('up')", "Up", show=False, id="detail.up"),
+        Binding("pagedown,ctrl+f", "scroll_detail('page_down')", "Page down", show=False,
+                id="detail.page_down"),
+        Binding("pageup,ctrl+b", "scroll_detail('page_up')", "Page up", show=False,
+                id="detail.page_up"),
+        Binding("home,g", "scroll_detail('home')", "Top", show=False, id="detail.top"),
+        Binding("end,G", "scroll_detail('end')", "Bottom", show=False, id="detail.bottom"),
+    ]
 
     def __init__(self, alert_id: str) -> None:
         super().__init__()
@@ -124,6 +135,13 @@ class AlertScreen(_AlertActions):
     def body(self) -> ComposeResult:
         with VerticalScroll(id="detail"):
             yield Static(id="alert")
+
+    def action_scroll_detail(self, where: str) -> None:
+        detail = self.query_one("#detail", VerticalScroll)
+        move = {"down": detail.scroll_down, "up": detail.scroll_up,
+                "page_down": detail.scroll_page_down, "page_up": detail.scroll_page_up,
+                "home": detail.scroll_home, "end": detail.scroll_end}[where]
+        move(animate=False)
 
     def show_data(self) -> None:
         views = self.watch_app.views
