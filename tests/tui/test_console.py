@@ -590,3 +590,43 @@ async def test_the_alert_detail_scrolls_with_the_vi_keys(demo_snapshot):
         await pilot.press("k")
         await pilot.pause()
         assert detail.scroll_y == 1
+
+
+def footer_keys(app) -> dict[str, object]:
+    """The footer's keys that are wholly on screen and not covered by another, by key."""
+    from textual.widgets._footer import FooterKey
+
+    keys = list(app.screen.query(FooterKey))
+    width = app.size.width
+    whole = {}
+    for key in keys:
+        region = key.region
+        covered = any(other is not key and other.region.overlaps(region) for other in keys)
+        if region.width and region.x >= 0 and region.right <= width and not covered:
+            whole[key.key] = key
+    return whole
+
+
+@pytest.mark.parametrize("keys", [("3",), ("3", "enter")], ids=["alerts", "alert detail"])
+async def test_the_footer_offers_every_alert_state_key(demo_snapshot, keys):
+    app = make_app(demo_snapshot)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await ready(pilot)
+        await pilot.press(*keys)
+        await pilot.pause(0.3)
+        shown = footer_keys(app)
+        assert {"t", "d", "x", "p", "a", "question_mark", "q"} <= set(shown), sorted(shown)
+        assert str(shown["p"].description) == "In progress"
+
+
+@pytest.mark.parametrize("keys", [(), ("2",), ("2", "enter"), ("3",), ("3", "enter"), ("4",),
+                                  ("5",)],
+                         ids=["overview", "collections", "endpoints", "alerts", "alert detail",
+                              "recommendations", "audit"])
+async def test_a_small_terminal_keeps_help_and_quit_in_the_footer(demo_snapshot, keys):
+    app = make_app(demo_snapshot)
+    async with app.run_test(size=(60, 20)) as pilot:
+        await ready(pilot)
+        await pilot.press(*keys)
+        await pilot.pause(0.3)
+        assert {"question_mark", "q"} <= set(footer_keys(app))

@@ -52,9 +52,9 @@ def alert_rows(alerts: list[Alert] | tuple[Alert, ...], new: set[str], subs: dic
 ALERT_ACTIONS = [
     Binding("t", "trigger", "Trigger", id="action.trigger"),
     Binding("d", "alert_state('dismiss')", "Dismiss", id="action.dismiss"),
-    Binding("x", "alert_state('resolve')", "Resolve", show=False, id="action.resolve"),
-    Binding("p", "alert_state('inprogress')", "In progress", show=False, id="action.in_progress"),
-    Binding("a", "alert_state('active')", "Reactivate", show=False, id="action.activate"),
+    Binding("x", "alert_state('resolve')", "Resolve", id="action.resolve"),
+    Binding("p", "alert_state('inprogress')", "In progress", id="action.in_progress"),
+    Binding("a", "alert_state('active')", "Reactivate", id="action.activate"),
 ]
 
 
