@@ -630,3 +630,27 @@ async def test_a_small_terminal_keeps_help_and_quit_in_the_footer(demo_snapshot,
         await pilot.press(*keys)
         await pilot.pause(0.3)
         assert {"question_mark", "q"} <= set(footer_keys(app))
+
+
+@pytest.mark.parametrize("area", ["2", "3", "4"], ids=["collections", "alerts", "recommendations"])
+async def test_the_sort_arrow_shows_on_every_column_it_sorts(demo_snapshot, area):
+    app = make_app(demo_snapshot)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await ready(pilot)
+        await pilot.press(area)
+        await pilot.pause()
+        resources = table(app)
+        sortable = [c for c in resources._shown if c.sortable]
+        assert sortable
+        for column in sortable:
+            await pilot.press("s")
+            await pilot.pause()
+            assert resources.sort_column == column.key
+            header = resources.render_line(0).text
+            assert "▲" in header, (column.label, header)
+            await pilot.press("S")
+            await pilot.pause()
+            header = resources.render_line(0).text
+            assert "▼" in header, (column.label, header)
+            await pilot.press("S")
+            await pilot.pause()

@@ -10,6 +10,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
 
+from rich.cells import cell_len, set_cell_size
 from rich.segment import Segment
 from rich.style import Style
 from rich.text import Text
@@ -253,8 +254,10 @@ class ResourceTable(ScrollView, can_focus=True):
         style = self.get_component_rich_style("resource-table--header")
         cells: list[Any] = [(" ", 1)] if self.markable else []
         for col in self._shown:
-            arrow = (" ▼" if self.sort_reverse else " ▲") if col.key == self.sort_column else ""
-            cells.append((col.label + arrow, col.width))
+            label = col.label
+            if col.key == self.sort_column:
+                label = _with_arrow(label, "▼" if self.sort_reverse else "▲", col.width)
+            cells.append((label, col.width))
         return self._strip(cells, style, width)
 
     def _strip(self, cells: list[tuple[Any, int]], base: Style, width: int) -> Strip:
@@ -332,6 +335,15 @@ class ResourceTable(ScrollView, can_focus=True):
         key = self.current_key
         if key is not None:
             self.post_message(self.Opened(self, key))
+
+
+def _with_arrow(label: str, arrow: str, width: int) -> str:
+    """A sorted column's header: the arrow always shows (the cell's ellipsis cut it off in
+    every narrow column: 'Eps…', 'Unhealth…'); the label gives way to it."""
+    for joined in (f"{label} {arrow}", f"{label}{arrow}"):
+        if cell_len(joined) <= width:
+            return joined
+    return set_cell_size(label, max(width - 2, 0)) + "…" + arrow
 
 
 def _cell_text(value: Any) -> Text:
