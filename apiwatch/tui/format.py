@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timezone
@@ -138,8 +139,65 @@ def age(value: datetime | None, now: datetime | None = None) -> str:
     return f"{seconds // 86400}d ago"
 
 
-def not_onboarded(name: str) -> Text:
-    return Text(f"{shown(name)} (not onboarded)", style="italic yellow")
+NOT_ONBOARDED_STYLE = "italic yellow"
+
+
+def not_onboarded(name: str, service: str | None = None) -> Text | Squeezed:
+    """An API Defender does not watch; `service` tells it from others of the same name."""
+    if service:
+        return Squeezed(shown(f"{name} (not onboarded, "), shown(service), ")",
+                        NOT_ONBOARDED_STYLE)
+    return Text(shown(f"{name} (not onboarded)"), style=NOT_ONBOARDED_STYLE)
+
+
+@dataclass(frozen=True, slots=True)
+class Squeezed:
+    """A table cell whose middle gives way first in a narrow column: a name, the APIM service
+    that tells it from its namesakes, what closes it. The end of a service's name is what
+    differs ('apim-contoso-prod-weu-01' and '-02'): cutting the cell's end, as every other
+    cell is, made the two rows read the same."""
+
+    head: str
+    middle: str
+    tail: str = ""
+    style: str = ""
+
+    def __str__(self) -> str:
+        return self.head + self.middle + self.tail
+
+    def fit(self, width: int) -> Text:
+        full = str(self)
+        room = width - cell_len(self.head) - cell_len(self.tail)
+        if cell_len(full) <= width or room < 7:
+            return Text(full, style=self.style)  # too narrow even so: the end is cut
+        return Text(self.head + middle_cut(self.middle, room) + self.tail, style=self.style)
+
+
+def services_where_names_repeat(
+    items: Iterable[tuple[str, str, str | None, str]],
+) -> dict[str, str]:
+    """key -> what to show beside a display name that more than one (key, name, APIM service,
+    subscription) has: Defender names collections by display name alone, and a tenant has
+    two 'Shipping API's, one per stage. The service, and the subscription too when even that
+    repeats (services of the same name in two subscriptions)."""
+    listed = list(items)
+    names = Counter(name.casefold() for _, name, _, _ in listed)
+    pairs = Counter((name.casefold(), (service or "").casefold()) for _, name, service, _ in listed)
+    told: dict[str, str] = {}
+    for key, name, service, subscription in listed:
+        if names[name.casefold()] < 2:
+            continue
+        where = service or "?"
+        if pairs[(name.casefold(), (service or "").casefold())] > 1:
+            where = f"{where}, {subscription}"
+        told[key] = where
+    return told
+
+
+def named(name: str, told: dict[str, str], key: str) -> str | Squeezed:
+    """A display name, with its service where the name repeats (see above)."""
+    where = told.get(key)
+    return Squeezed(shown(f"{name} ("), shown(where), ")") if where else name
 
 
 CRUMB_SEPARATOR = " › "

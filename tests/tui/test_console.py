@@ -654,3 +654,38 @@ async def test_the_sort_arrow_shows_on_every_column_it_sorts(demo_snapshot, area
             assert "▼" in header, (column.label, header)
             await pilot.press("S")
             await pilot.pause()
+
+
+def drawn_rows(resources: ResourceTable) -> dict[str, str]:
+    """Each row on screen as drawn, by resource key."""
+    top = int(resources.scroll_offset.y)
+    rows = resources.visible_rows[top:top + resources.scrollable_content_region.height - 1]
+    return {row.key: resources.render_line(y).text for y, row in enumerate(rows, start=1)}
+
+
+@pytest.mark.parametrize("area", ["1", "2"], ids=["overview", "collections"])
+async def test_collections_of_the_same_name_are_told_apart_by_their_service(demo_snapshot, area):
+    shipping = [c for c in demo_snapshot.collections if c.display_name == "Shipping API"]
+    assert len(shipping) == 2 and shipping[0].service_name != shipping[1].service_name
+    app = make_app(demo_snapshot)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await ready(pilot)
+        await pilot.press(area)
+        await pilot.pause()
+        drawn = drawn_rows(table(app))
+        lines = [drawn[c.api_key] for c in shipping]
+        assert lines[0] != lines[1]
+        for collection, line in zip(shipping, lines, strict=True):
+            # the end of the service's name is where the two differ: it is drawn
+            assert collection.service_name[-6:] in line, line
+        # a name nobody else has stays as it is
+        (fleet,) = [c for c in demo_snapshot.collections if c.display_name == "Fleet API"]
+        assert "Fleet API " in drawn[fleet.api_key] and "(" not in drawn[fleet.api_key]
+        if area == "2":  # and so does the crumb of its endpoints
+            resources = table(app)
+            resources.move_cursor(row=next(i for i, r in enumerate(resources.visible_rows)
+                                           if r.key == shipping[1].api_key))
+            await pilot.press("enter")
+            await pilot.pause()
+            assert isinstance(app.screen, EndpointsScreen)
+            assert crumb(app).endswith(f"Shipping API ({shipping[1].service_name})")

@@ -99,9 +99,13 @@ class OverviewScreen(AreaScreen):
 
         # Rank every collection, build rows for the ten shown only.
         top = heapq.nlargest(10, snap.collections, key=risk)
+        subs = {s.subscription_id: s.label for s in snap.subscriptions}
+        told = fmt.services_where_names_repeat(
+            (c.api_key, c.display_name, c.service_name, subs.get(c.subscription_id, ""))
+            for c in snap.collections)
         self.query_one(ResourceTable).set_rows(
             Row(c.api_key, {
-                "name": c.display_name, "risk": str(risk(c)),
+                "name": fmt.named(c.display_name, told, c.api_key), "risk": str(risk(c)),
                 "unauth": fmt.count(c.unauthenticated), "external": fmt.count(c.external),
                 "sensitive": fmt.count(c.sensitive),
                 "alerts": str(alerts_by_api.get(c.api_key, 0)),

@@ -24,6 +24,7 @@ from textual.strip import Strip
 
 from ...safe_text import shown
 from ...store.queries import TextFilter
+from ..format import Squeezed
 
 MARK = "●"
 MARK_KEY = "__mark"
@@ -263,6 +264,8 @@ class ResourceTable(ScrollView, can_focus=True):
     def _strip(self, cells: list[tuple[Any, int]], base: Style, width: int) -> Strip:
         segments: list[Segment] = []
         for value, cell_width in cells:
+            if isinstance(value, Squeezed):
+                value = value.fit(cell_width)
             text = _cell_text(value)
             text.truncate(cell_width, overflow="ellipsis", pad=True)
             segments.append(Segment(" ", base))
