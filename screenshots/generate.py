@@ -6,6 +6,7 @@ the real data layer, under a fixed clock so the pictures only change when the co
 from __future__ import annotations
 
 import asyncio
+import os
 import sys
 from datetime import datetime, timezone
 from pathlib import Path
@@ -59,6 +60,10 @@ async def shoot(snapshot: Snapshot, name: str, keys: list[str]) -> Path:
 
 
 async def main() -> int:
+    # Severities are drawn for the terminal the console finds (NO_COLOR, 16 colours, ...): the
+    # pictures show a 256-colour one, whatever the shell running this has.
+    os.environ.pop("NO_COLOR", None)
+    os.environ.update(TERM="xterm-256color", COLORTERM="truecolor")
     handle = start_in_thread(EmulatorConfig(now=NOW))
     try:
         snapshot = await read(handle)

@@ -17,6 +17,7 @@ from textual import work
 from textual.app import App
 from textual.binding import Binding
 from textual.css.query import NoMatches
+from textual.filter import LineFilter, Monochrome, NoColor
 from textual.notifications import SeverityLevel
 from textual.timer import Timer
 
@@ -25,6 +26,7 @@ from ..config import Config
 from ..model import AlertStatus, Severity, Snapshot
 from ..safe_text import shown, shown_block
 from ..store.views import Views
+from . import format as fmt
 from .commands import JumpCommands
 from .screens.alerts import AlertScreen, AlertsScreen
 from .screens.audit import AuditScreen
@@ -48,6 +50,9 @@ AGE_TICK_SECONDS = 1.0
 # New data within this long of the last: the drill-down indexes wait until it settles (a large
 # tenant's first read shows a snapshot a second, each regrouping 80,000 recommendations).
 INDEX_SETTLE_SECONDS = 1.5
+# NO_COLOR means no colour at all. Textual's own answer (Monochrome) still sends greys, drew a
+# High in grey 237 on 233, and turns an ANSI theme's default colours to black on black.
+_NO_COLOR_FILTER = NoColor()
 
 
 def _alerts_read_everywhere(snapshot: Snapshot) -> bool:
@@ -134,6 +139,29 @@ class ApiWatchApp(App[int]):
         self.theme = config.ui.theme
         if config.keymap:
             self.set_keymap(dict(config.keymap))
+
+    # -- colour -----------------------------------------------------------------------------
+    @property
+    def palette(self) -> fmt.Palette:
+        """How severities are drawn on this terminal with this theme."""
+        return fmt.palette_for(no_color=self.no_color,
+                               colour_system=self.console.color_system,
+                               ansi=self.native_ansi_color, dark=self.current_theme.dark)
+
+    def get_line_filters(self) -> list[LineFilter]:
+        filters = list(super().get_line_filters())
+        if not self.no_color:
+            return filters
+        kept = [f for f in filters if not isinstance(f, (Monochrome, NoColor))]
+        return [*kept, _NO_COLOR_FILTER]
+
+    def watch_theme(self, old: str, new: str) -> None:
+        # Cells were styled for the old theme's palette (an ANSI theme draws with the
+        # terminal's own colours): every screen draws its rows again.
+        if self.views is not None and old != new:
+            self.version += 1
+            for screen in self._area_screens():
+                screen.data_changed()
 
     # -- lifecycle --------------------------------------------------------------------------
     def on_mount(self) -> None:

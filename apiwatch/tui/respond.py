@@ -24,6 +24,7 @@ from ..azure.errors import describe
 from ..model import Alert, normalize
 from ..redact import redact
 from ..safe_text import shown
+from . import format as fmt
 from .screens.dialogs import ConfirmScreen, PickScreen, ProgressScreen
 from .text import add_row, data
 
@@ -31,6 +32,14 @@ if TYPE_CHECKING:
     from .app import ApiWatchApp
 
 PREVIEW_LINES = 40
+# What a state change is called where the user decides (button, question) and waits for it:
+# what will happen, not the state the alert ends in ("Dismissed", "InProgress").
+ALERT_STATE_WORDS = {
+    "dismiss": ("Dismiss", "Dismiss {what}?", "Dismissing {what}"),
+    "resolve": ("Resolve", "Resolve {what}?", "Resolving {what}"),
+    "inprogress": ("Set in progress", "Set {what} in progress?", "Setting {what} in progress"),
+    "active": ("Reactivate", "Reactivate {what}?", "Reactivating {what}"),
+}
 
 
 class Responder:
@@ -121,8 +130,10 @@ class Responder:
             preview = [*preview[:PREVIEW_LINES], "  …"]
         parts.append(Text("\nPayload of the first resource:", style="bold"))
         parts.append(Syntax("\n".join(preview), "json", theme="ansi_dark", word_wrap=True))
+        many = f"{len(items)} {kind}s" if len(items) != 1 else f"this {kind}"
         if not await app.push_screen_wait(ConfirmScreen(
-            "Trigger logic app", Group(*parts), "Trigger again" if recent else "Trigger",
+            f"Trigger {choice.app.name}{' again' if recent else ''} on {many}?", Group(*parts),
+            "Trigger again" if recent else "Trigger",
         )):
             return
         labels = [_short(i.resource_id) for i in items]
@@ -136,17 +147,19 @@ class Responder:
         if self._blocked() or not alerts:
             return
         _, status = STATES[state]
-        body = Text(f"Set {len(alerts)} alert(s) to {status.value}:\n")
+        button, ask, doing = ALERT_STATE_WORDS[state]
+        what = "this alert" if len(alerts) == 1 else f"{len(alerts)} alerts"
+        body = Text(f"Defender for Cloud will show {'it' if len(alerts) == 1 else 'them'} as "
+                    f"{fmt.status(status).plain}:\n")
         for alert in alerts[:12]:
             body.append(f"  {alert.severity.value:<13} {shown(alert.display_name)}\n")
         if len(alerts) > 12:
             body.append(f"  … and {len(alerts) - 12} more\n")
         if not await app.push_screen_wait(ConfirmScreen(
-            f"{status.value} alerts", body, status.value, danger=state == "dismiss",
+            ask.format(what=what), body, button, danger=state == "dismiss",
         )):
             return
-        result = await self._run(f"Setting {len(alerts)} alert(s) to {status.value}",
-                                 [a.display_name for a in alerts],
+        result = await self._run(doing.format(what=what), [a.display_name for a in alerts],
                                  lambda ctx: change_alert_state(ctx, alerts, state))
         if result is not None:
             done = {t.resource_id for t in result.targets if t.outcome == "succeeded"}
@@ -177,8 +190,8 @@ class Responder:
         body = Text(f"Ask Defender for Cloud to create sample Defender for APIs alerts in "
                     f"{sub.label} ({location}). They arrive in the live feed in a few minutes "
                     "and also reach SIEM, workflow automation and email like real alerts.")
-        if not await app.push_screen_wait(ConfirmScreen("Create sample alerts", body,
-                                                        "Create", danger=False)):
+        if not await app.push_screen_wait(ConfirmScreen(f"Create sample alerts in {sub.label}?",
+                                                        body, "Create", danger=False)):
             return
         result = await self._run("Creating sample alerts", [sub.label],
                                  lambda ctx: sample_alerts(ctx, sub.subscription_id, location))
@@ -204,8 +217,8 @@ class Responder:
             + ("." if view.onboarded else
                " — but this API is not onboarded, so Defender will not see it."),
         )
-        if not await app.push_screen_wait(ConfirmScreen("Simulate a detection", body, "Send",
-                                                        danger=False)):
+        if not await app.push_screen_wait(ConfirmScreen(f"Send a probe to {view.label}?", body,
+                                                        "Send", danger=False)):
             return
         result = await self._run("Sending the probe", [view.label],
                                  lambda ctx: probe_endpoint(ctx, view))
@@ -230,8 +243,8 @@ class Responder:
         text += ("Onboarding adds load on the API Management instance; Microsoft advises "
                  "onboarding gradually. First insights arrive after about 30 minutes."
                  if on else "Defender stops monitoring this API's traffic.")
-        if not await app.push_screen_wait(ConfirmScreen(verb, Text(text), verb,
-                                                        danger=not on)):
+        if not await app.push_screen_wait(ConfirmScreen(f"{verb} {api.display_name}?",
+                                                        Text(text), verb, danger=not on)):
             return
         runner = onboard if on else offboard
         result = await self._run(f"{verb}ing {api.display_name}", [api.display_name],

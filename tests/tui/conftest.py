@@ -35,6 +35,17 @@ def read(handle) -> Snapshot:
     return asyncio.run(go())
 
 
+@pytest.fixture(autouse=True)
+def _a_known_terminal(monkeypatch):
+    """How severities are drawn depends on the terminal (NO_COLOR, 16 colours, ...): every
+    console test runs on the same one, whatever the shell running pytest has, so a snapshot is
+    the same on every machine. tests/tui/test_colours.py picks others."""
+    for name in ("NO_COLOR", "FORCE_COLOR", "TTY_COMPATIBLE"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("TERM", "xterm-256color")
+    monkeypatch.setenv("COLORTERM", "truecolor")
+
+
 @pytest.fixture(scope="session")
 def emulator_handle():
     handle = start_in_thread(EmulatorConfig(now=FROZEN))

@@ -536,3 +536,156 @@ async def test_the_drill_down_indexes_are_built_while_the_console_waits_for_keys
         app.show_snapshot(again)
         assert app.views.snapshot is again
         await until(pilot, lambda: again.indexed, what="the quiet poll's snapshot indexed")
+
+
+async def test_toasts_leave_the_status_line_and_a_dialogs_buttons_in_view(demo_snapshot):
+    from textual.widgets import Button
+
+    from apiwatch.tui.screens.dialogs import ConfirmScreen
+
+    app = make_app(demo_snapshot)
+    async with app.run_test(size=(80, 24), notifications=True) as pilot:
+        await ready(pilot)
+        await pilot.press("3")
+        await pilot.pause()
+        app.notify("A new alert, say, announced while you read the list")
+        await pilot.pause(0.3)
+        (toast,) = app.screen.query("Toast")
+        for widget in (app.screen.query_one(StatusLine), app.screen.query_one(Footer)):
+            assert not toast.region.overlaps(widget.region), widget
+        # a tall dialog (twelve alerts to dismiss) on a small terminal
+        await pilot.press(*["space"] * 12, "d")
+        await until(pilot, lambda: isinstance(app.screen, ConfirmScreen))
+        await pilot.pause(0.3)
+        app.notify("Another toast, while the dialog waits for an answer")
+        await pilot.pause(0.3)
+        toasts = list(app.screen.query("Toast"))
+        buttons = list(app.screen.query(Button))
+        assert toasts and len(buttons) == 2
+        for toast in toasts:
+            for button in buttons:
+                assert not toast.region.overlaps(button.region), (toast.region, button.region)
+
+
+async def test_the_alert_detail_scrolls_with_the_vi_keys(demo_snapshot):
+    from textual.containers import VerticalScroll
+
+    app = make_app(demo_snapshot)
+    async with app.run_test(size=(80, 20)) as pilot:
+        await ready(pilot)
+        await pilot.press("3", "enter")
+        await pilot.pause()
+        assert isinstance(app.screen, AlertScreen)
+        detail = app.screen.query_one("#detail", VerticalScroll)
+        assert detail.max_scroll_y > 2  # more than the screen holds
+        await pilot.press("G")
+        await pilot.pause()
+        assert detail.scroll_y == detail.max_scroll_y
+        await pilot.press("g")
+        await pilot.pause()
+        assert detail.scroll_y == 0
+        await pilot.press("j", "j")
+        await pilot.pause()
+        assert detail.scroll_y == 2
+        await pilot.press("k")
+        await pilot.pause()
+        assert detail.scroll_y == 1
+
+
+def footer_keys(app) -> dict[str, object]:
+    """The footer's keys that are wholly on screen and not covered by another, by key."""
+    from textual.widgets._footer import FooterKey
+
+    keys = list(app.screen.query(FooterKey))
+    width = app.size.width
+    whole = {}
+    for key in keys:
+        region = key.region
+        covered = any(other is not key and other.region.overlaps(region) for other in keys)
+        if region.width and region.x >= 0 and region.right <= width and not covered:
+            whole[key.key] = key
+    return whole
+
+
+@pytest.mark.parametrize("keys", [("3",), ("3", "enter")], ids=["alerts", "alert detail"])
+async def test_the_footer_offers_every_alert_state_key(demo_snapshot, keys):
+    app = make_app(demo_snapshot)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await ready(pilot)
+        await pilot.press(*keys)
+        await pilot.pause(0.3)
+        shown = footer_keys(app)
+        assert {"t", "d", "x", "p", "a", "question_mark", "q"} <= set(shown), sorted(shown)
+        assert str(shown["p"].description) == "In progress"
+
+
+@pytest.mark.parametrize("keys", [(), ("2",), ("2", "enter"), ("3",), ("3", "enter"), ("4",),
+                                  ("5",)],
+                         ids=["overview", "collections", "endpoints", "alerts", "alert detail",
+                              "recommendations", "audit"])
+async def test_a_small_terminal_keeps_help_and_quit_in_the_footer(demo_snapshot, keys):
+    app = make_app(demo_snapshot)
+    async with app.run_test(size=(60, 20)) as pilot:
+        await ready(pilot)
+        await pilot.press(*keys)
+        await pilot.pause(0.3)
+        assert {"question_mark", "q"} <= set(footer_keys(app))
+
+
+@pytest.mark.parametrize("area", ["2", "3", "4"], ids=["collections", "alerts", "recommendations"])
+async def test_the_sort_arrow_shows_on_every_column_it_sorts(demo_snapshot, area):
+    app = make_app(demo_snapshot)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await ready(pilot)
+        await pilot.press(area)
+        await pilot.pause()
+        resources = table(app)
+        sortable = [c for c in resources._shown if c.sortable]
+        assert sortable
+        for column in sortable:
+            await pilot.press("s")
+            await pilot.pause()
+            assert resources.sort_column == column.key
+            header = resources.render_line(0).text
+            assert "▲" in header, (column.label, header)
+            await pilot.press("S")
+            await pilot.pause()
+            header = resources.render_line(0).text
+            assert "▼" in header, (column.label, header)
+            await pilot.press("S")
+            await pilot.pause()
+
+
+def drawn_rows(resources: ResourceTable) -> dict[str, str]:
+    """Each row on screen as drawn, by resource key."""
+    top = int(resources.scroll_offset.y)
+    rows = resources.visible_rows[top:top + resources.scrollable_content_region.height - 1]
+    return {row.key: resources.render_line(y).text for y, row in enumerate(rows, start=1)}
+
+
+@pytest.mark.parametrize("area", ["1", "2"], ids=["overview", "collections"])
+async def test_collections_of_the_same_name_are_told_apart_by_their_service(demo_snapshot, area):
+    shipping = [c for c in demo_snapshot.collections if c.display_name == "Shipping API"]
+    assert len(shipping) == 2 and shipping[0].service_name != shipping[1].service_name
+    app = make_app(demo_snapshot)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await ready(pilot)
+        await pilot.press(area)
+        await pilot.pause()
+        drawn = drawn_rows(table(app))
+        lines = [drawn[c.api_key] for c in shipping]
+        assert lines[0] != lines[1]
+        for collection, line in zip(shipping, lines, strict=True):
+            # the end of the service's name is where the two differ: it is drawn
+            assert collection.service_name[-6:] in line, line
+        # a name nobody else has stays as it is
+        (fleet,) = [c for c in demo_snapshot.collections if c.display_name == "Fleet API"]
+        assert "Fleet API " in drawn[fleet.api_key] and "(" not in drawn[fleet.api_key]
+        if area == "2":  # and so does the crumb of its endpoints
+            resources = table(app)
+            resources.move_cursor(row=next(i for i, r in enumerate(resources.visible_rows)
+                                           if r.key == shipping[1].api_key))
+            await pilot.press("enter")
+            await pilot.pause()
+            assert isinstance(app.screen, EndpointsScreen)
+            assert crumb(app).endswith(f"Shipping API ({shipping[1].service_name})")

@@ -16,7 +16,7 @@ from apiwatch.tui.screens.dialogs import ConfirmScreen, PickScreen, ProgressScre
 from apiwatch.tui.screens.recommendations import UnhealthyScreen
 
 from ..conftest import until
-from .conftest import FROZEN, ready
+from .conftest import FROZEN, make_app, ready
 
 
 @pytest.fixture
@@ -128,6 +128,7 @@ async def test_dismiss_from_the_alert_list_shows_at_once(emu):
         await pilot.click("#confirm")
         await until(pilot, lambda: isinstance(app.screen, ProgressScreen)
                     and app.screen.final is not None)
+        assert app.screen.title_text == "Dismissing this alert"
         await pilot.press("escape")
         await pilot.pause()
         shown = {a.id: a for a in app.views.snapshot.alerts}[alert_id]
@@ -138,6 +139,40 @@ async def test_dismiss_from_the_alert_list_shows_at_once(emu):
         await pilot.pause()
         rows = app.screen.query_one("ResourceTable").visible_rows
         assert rows and rows[0].cells["action"] == "alert-dismiss"
+
+
+def dialog(app) -> tuple[str, list[str]]:
+    """The question a confirm dialog asks, and its buttons as they read."""
+    from textual.widgets import Static
+
+    title = app.screen.query_one(".title", Static).content
+    return str(title), [str(b.label) for b in app.screen.query(Button)]
+
+
+async def test_confirm_dialogs_say_what_will_happen(demo_snapshot):
+    app = make_app(demo_snapshot)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await ready(pilot)
+        await pilot.press("3")
+        await pilot.pause()
+        await pilot.press("d")
+        await until(pilot, lambda: isinstance(app.screen, ConfirmScreen))
+        assert dialog(app) == ("Dismiss this alert?", ["Cancel", "Dismiss"])
+        await pilot.press("escape")
+        await pilot.pause()
+        await pilot.press("space", "space")  # two alerts marked
+        asked = {}
+        for key in "xpa":
+            await pilot.press(key)
+            await until(pilot, lambda: isinstance(app.screen, ConfirmScreen))
+            asked[key] = dialog(app)
+            await pilot.press("escape")
+            await pilot.pause()
+        assert asked == {
+            "x": ("Resolve 2 alerts?", ["Cancel", "Resolve"]),
+            "p": ("Set 2 alerts in progress?", ["Cancel", "Set in progress"]),
+            "a": ("Reactivate 2 alerts?", ["Cancel", "Reactivate"]),
+        }
 
 
 async def test_read_only_dims_and_refuses_writes(emu):

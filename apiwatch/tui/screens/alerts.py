@@ -29,14 +29,14 @@ ALERT_COLUMNS = [
 ]
 
 
-def alert_rows(alerts: list[Alert] | tuple[Alert, ...], new: set[str], subs: dict[str, str]
-               ) -> list[Row]:
+def alert_rows(alerts: list[Alert] | tuple[Alert, ...], new: set[str], subs: dict[str, str],
+               palette: fmt.Palette = fmt.FULL_COLOUR) -> list[Row]:
     return [
         Row(
             a.id,
             {
                 "new": Text("new", style="bold reverse") if a.key in new else "",
-                "time": fmt.when(a.time_generated), "severity": fmt.severity(a.severity),
+                "time": fmt.when(a.time_generated), "severity": palette.severity(a.severity),
                 "status": fmt.status(a.status), "name": a.display_name,
                 "entity": a.compromised_entity or "-",
                 "subscription": subs.get(a.subscription_id) or a.subscription_id,
@@ -52,9 +52,9 @@ def alert_rows(alerts: list[Alert] | tuple[Alert, ...], new: set[str], subs: dic
 ALERT_ACTIONS = [
     Binding("t", "trigger", "Trigger", id="action.trigger"),
     Binding("d", "alert_state('dismiss')", "Dismiss", id="action.dismiss"),
-    Binding("x", "alert_state('resolve')", "Resolve", show=False, id="action.resolve"),
-    Binding("p", "alert_state('inprogress')", "In progress", show=False, id="action.in_progress"),
-    Binding("a", "alert_state('active')", "Reactivate", show=False, id="action.activate"),
+    Binding("x", "alert_state('resolve')", "Resolve", id="action.resolve"),
+    Binding("p", "alert_state('inprogress')", "In progress", id="action.in_progress"),
+    Binding("a", "alert_state('active')", "Reactivate", id="action.activate"),
 ]
 
 
@@ -95,7 +95,7 @@ class AlertsScreen(_AlertActions):
         views = app.views
         assert views is not None
         subs = {s.subscription_id: s.label for s in views.snapshot.subscriptions}
-        rows = alert_rows(views.alerts_newest_first(), app.unseen_alerts(), subs)
+        rows = alert_rows(views.alerts_newest_first(), app.unseen_alerts(), subs, app.palette)
         self.query_one(ResourceTable).set_rows(rows)
 
     def on_screen_suspend(self) -> None:
@@ -111,7 +111,18 @@ class AlertScreen(_AlertActions):
     AlertScreen VerticalScroll { height: 1fr; padding: 0 1; }
     """
 
-    BINDINGS = ALERT_ACTIONS
+    # The detail is longer than a screen: the keys that move through a table move through it.
+    BINDINGS = [
+        *ALERT_ACTIONS,
+        Binding("down,j", "scroll_detail('down')", "Down", show=False, id="detail.down"),
+        Binding("up,k", "scroll_detail('up')", "Up", show=False, id="detail.up"),
+        Binding("pagedown,ctrl+f", "scroll_detail('page_down')", "Page down", show=False,
+                id="detail.page_down"),
+        Binding("pageup,ctrl+b", "scroll_detail('page_up')", "Page up", show=False,
+                id="detail.page_up"),
+        Binding("home,g", "scroll_detail('home')", "Top", show=False, id="detail.top"),
+        Binding("end,G", "scroll_detail('end')", "Bottom", show=False, id="detail.bottom"),
+    ]
 
     def __init__(self, alert_id: str) -> None:
         super().__init__()
@@ -125,6 +136,13 @@ class AlertScreen(_AlertActions):
         with VerticalScroll(id="detail"):
             yield Static(id="alert")
 
+    def action_scroll_detail(self, where: str) -> None:
+        detail = self.query_one("#detail", VerticalScroll)
+        move = {"down": detail.scroll_down, "up": detail.scroll_up,
+                "page_down": detail.scroll_page_down, "page_up": detail.scroll_page_up,
+                "home": detail.scroll_home, "end": detail.scroll_end}[where]
+        move(animate=False)
+
     def show_data(self) -> None:
         views = self.watch_app.views
         assert views is not None
@@ -134,7 +152,8 @@ class AlertScreen(_AlertActions):
             self.query_one("#alert", Static).update(Text("This alert is no longer listed."))
             return
         self.crumb_title = alert.display_name
-        self.query_one("#alert", Static).update(render_alert(alert, views))
+        self.query_one("#alert", Static).update(
+            render_alert(alert, views, self.watch_app.palette))
         self.watch_app.mark_alerts_seen([alert.id])
 
 
@@ -142,12 +161,12 @@ def _section(title: str) -> Text:
     return Text(f"\n{title}", style="bold underline")
 
 
-def render_alert(alert: Alert, views) -> Group:
+def render_alert(alert: Alert, views, palette: fmt.Palette = fmt.FULL_COLOUR) -> Group:
     head = Table.grid(padding=(0, 2))
     head.add_column(style="bold", no_wrap=True)
     head.add_column()
     add_row(head, "Alert", Text(shown(alert.display_name), style="bold"))
-    add_row(head, "Severity", fmt.severity(alert.severity))
+    add_row(head, "Severity", palette.severity(alert.severity))
     add_row(head, "Status", fmt.status(alert.status))
     add_row(head, "Type", alert.alert_type)
     add_row(head, "Generated", fmt.stamp(alert.time_generated))

@@ -9,9 +9,10 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
 from textual.screen import Screen
-from textual.widgets import Footer, Input
+from textual.widgets import Input
 
 from ...poller.memory import keep_long_lived
+from ..widgets.footer import KeyFooter
 from ..widgets.status import AreaTabs, Crumb, StatusLine
 from ..widgets.table import ResourceTable
 
@@ -33,6 +34,8 @@ class AreaScreen(Screen):
     AreaScreen #filter { height: 1; border: none; padding: 0 1; display: none; }
     AreaScreen #filter.shown { display: block; }
     AreaScreen ResourceTable { height: 1fr; }
+    /* toasts sit above the status line and the footer (Textual leaves room for one line) */
+    AreaScreen ToastRack { margin-bottom: 2; }
     """
     BINDINGS = [
         # Priority: taken as the key arrives, so the keys typed right behind it (fast over
@@ -57,7 +60,7 @@ class AreaScreen(Screen):
         # (the filter box is mounted on the first `/`, just before the status line: an Input
         # composed on every screen cost each first paint and drill-down about 6 ms)
         yield StatusLine()
-        yield Footer(compact=True)
+        yield KeyFooter()
 
     def body(self) -> ComposeResult:
         yield from ()

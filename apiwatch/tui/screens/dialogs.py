@@ -26,7 +26,10 @@ DIALOG_CSS = """
 {name} .title {{ text-style: bold; height: auto; }}
 {name} .buttons {{ height: auto; align-horizontal: right; margin-top: 1; }}
 {name} Button {{ margin-left: 2; min-width: 10; }}
+{name} ToastRack {{ dock: top; align: right top; margin-bottom: 0; }}
 """
+# Toasts go to the top while a dialog is up: at the bottom (Textual's place for them) they hid
+# its buttons, and with them which one has the focus.
 
 
 class PickScreen(ModalScreen[Any]):

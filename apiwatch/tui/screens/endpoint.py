@@ -108,8 +108,9 @@ class EndpointScreen(AreaScreen):
         self.query_one("#settings", Static).update(grid)
 
         self._recs = {r.id: r for r in view.recommendations}
+        palette = self.watch_app.palette
         rows = [
-            Row(r.id, {"status": _status(r.status), "severity": fmt.severity(r.severity),
+            Row(r.id, {"status": _status(r.status), "severity": palette.severity(r.severity),
                        "name": r.display_name or r.key},
                 sort={"severity": r.severity.rank}, markable=False)
             for r in sorted(view.recommendations,
@@ -119,7 +120,7 @@ class EndpointScreen(AreaScreen):
         self.query_one("#recs", ResourceTable).set_rows(rows)
         self._show_rec(rows[0].key if rows else None)
         alert_rows = [
-            Row(a.id, {"time": fmt.when(a.time_generated), "severity": fmt.severity(a.severity),
+            Row(a.id, {"time": fmt.when(a.time_generated), "severity": palette.severity(a.severity),
                        "status": fmt.status(a.status), "name": a.display_name},
                 sort={"time": a.time_generated, "severity": a.severity.rank})
             for a in sorted(view.alerts, key=lambda a: a.time_generated or views.snapshot.taken_at,

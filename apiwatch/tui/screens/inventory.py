@@ -62,13 +62,19 @@ class CollectionsScreen(AreaScreen):
         views = self.watch_app.views
         assert views is not None
         subs = {s.subscription_id: s.label for s in views.snapshot.subscriptions}
+        told = fmt.services_where_names_repeat(
+            [(c.api_key, c.display_name, c.service_name, subs.get(c.subscription_id, ""))
+             for c in views.snapshot.collections]
+            + [(a.key, a.display_name, a.service_name, subs.get(a.subscription_id, ""))
+               for a in views.snapshot.not_onboarded])
         rows = []
         for c in views.snapshot.collections:
             alerts = views.open_alerts_by_api.get(c.api_key, 0)
             rows.append(Row(
                 key=c.api_key,
                 cells={
-                    "name": c.display_name, "endpoints": fmt.count(c.endpoints),
+                    "name": fmt.named(c.display_name, told, c.api_key),
+                    "endpoints": fmt.count(c.endpoints),
                     "unauth": fmt.count(c.unauthenticated), "external": fmt.count(c.external),
                     "sensitive": fmt.count(c.sensitive), "inactive": fmt.count(c.inactive),
                     "alerts": str(alerts), "label": c.sensitivity_label or "-",
@@ -83,7 +89,7 @@ class CollectionsScreen(AreaScreen):
             rows.append(Row(
                 key=api.key,
                 cells={
-                    "name": fmt.not_onboarded(api.display_name),
+                    "name": fmt.not_onboarded(api.display_name, told.get(api.key)),
                     "endpoints": str(views.endpoint_counts_by_api.get(api.key, 0)),
                     "unauth": "?", "external": "?", "sensitive": "?", "inactive": "?",
                     "alerts": "-", "label": "not onboarded", "service": api.service_name,
@@ -154,7 +160,13 @@ class EndpointsScreen(AreaScreen):
         else:
             found = list(views.endpoints_by_api.get(self.api_key or "", ()))
             api = views.apis.get(self.api_key or "")
-            self.crumb_title = api.display_name if api else (self.api_key or "").rsplit("/", 1)[-1]
+            if api is None:
+                self.crumb_title = (self.api_key or "").rsplit("/", 1)[-1]
+            else:
+                told = fmt.services_where_names_repeat(
+                    (a.key, a.display_name, a.service_name, a.subscription_id)
+                    for a in views.apis.values())
+                self.crumb_title = str(fmt.named(api.display_name, told, api.key))
         self.query_one(ResourceTable).set_rows(endpoint_rows(found))
         self._sync_crumb()
 

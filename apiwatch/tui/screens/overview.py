@@ -81,11 +81,12 @@ class OverviewScreen(AreaScreen):
         counts = Table.grid(padding=(0, 1))
         counts.add_column(justify="right", style="bold")
         counts.add_column()
+        palette = self.watch_app.palette
         for sev in (Severity.HIGH, Severity.MEDIUM, Severity.LOW, Severity.INFORMATIONAL):
-            add_row(counts, str(by_severity.get(sev, 0)), fmt.severity(sev))
+            add_row(counts, str(by_severity.get(sev, 0)), palette.severity(sev))
         odd = sum(n for sev, n in by_severity.items() if not sev.known)
         if odd:
-            add_row(counts, str(odd), Text("other", style="magenta"))
+            add_row(counts, str(odd), Text("other", style=palette.unknown))
         add_row(counts, str(self.watch_app.unseen_alert_count), "new since last look")
         self._counts = counts
         self._show_cards()
@@ -98,9 +99,13 @@ class OverviewScreen(AreaScreen):
 
         # Rank every collection, build rows for the ten shown only.
         top = heapq.nlargest(10, snap.collections, key=risk)
+        subs = {s.subscription_id: s.label for s in snap.subscriptions}
+        told = fmt.services_where_names_repeat(
+            (c.api_key, c.display_name, c.service_name, subs.get(c.subscription_id, ""))
+            for c in snap.collections)
         self.query_one(ResourceTable).set_rows(
             Row(c.api_key, {
-                "name": c.display_name, "risk": str(risk(c)),
+                "name": fmt.named(c.display_name, told, c.api_key), "risk": str(risk(c)),
                 "unauth": fmt.count(c.unauthenticated), "external": fmt.count(c.external),
                 "sensitive": fmt.count(c.sensitive),
                 "alerts": str(alerts_by_api.get(c.api_key, 0)),

@@ -6,7 +6,6 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 
 from ...model import ArmId, normalize
-from .. import format as fmt
 from ..widgets.table import Column, ResourceTable, Row
 from .base import AreaScreen
 
@@ -38,9 +37,10 @@ class RecommendationsScreen(AreaScreen):
     def show_data(self) -> None:
         views = self.watch_app.views
         assert views is not None
+        palette = self.watch_app.palette
         rows = [
             Row(v.key, {"unhealthy": str(len(v.unhealthy)), "healthy": str(v.healthy),
-                        "severity": fmt.severity(v.severity), "name": v.display_name},
+                        "severity": palette.severity(v.severity), "name": v.display_name},
                 sort={"unhealthy": len(v.unhealthy), "healthy": v.healthy,
                       "severity": v.severity.rank}, markable=False)
             for v in views.recommendations

@@ -10,6 +10,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
 
+from rich.cells import cell_len, set_cell_size
 from rich.segment import Segment
 from rich.style import Style
 from rich.text import Text
@@ -23,6 +24,7 @@ from textual.strip import Strip
 
 from ...safe_text import shown
 from ...store.queries import TextFilter
+from ..format import Squeezed
 
 MARK = "●"
 MARK_KEY = "__mark"
@@ -65,6 +67,9 @@ class ResourceTable(ScrollView, can_focus=True):
         background: $block-cursor-background; color: $block-cursor-foreground; text-style: bold;
     }
     ResourceTable > .resource-table--odd { background: $surface-lighten-1 10%; }
+    /* no colour: the cursor is the one reversed row */
+    ResourceTable:nocolor > .resource-table--cursor { text-style: reverse; }
+    ResourceTable:nocolor:focus > .resource-table--cursor { text-style: bold reverse; }
     """
     COMPONENT_CLASSES = {"resource-table--header", "resource-table--cursor",
                          "resource-table--odd"}
@@ -250,13 +255,17 @@ class ResourceTable(ScrollView, can_focus=True):
         style = self.get_component_rich_style("resource-table--header")
         cells: list[Any] = [(" ", 1)] if self.markable else []
         for col in self._shown:
-            arrow = (" ▼" if self.sort_reverse else " ▲") if col.key == self.sort_column else ""
-            cells.append((col.label + arrow, col.width))
+            label = col.label
+            if col.key == self.sort_column:
+                label = _with_arrow(label, "▼" if self.sort_reverse else "▲", col.width)
+            cells.append((label, col.width))
         return self._strip(cells, style, width)
 
     def _strip(self, cells: list[tuple[Any, int]], base: Style, width: int) -> Strip:
         segments: list[Segment] = []
         for value, cell_width in cells:
+            if isinstance(value, Squeezed):
+                value = value.fit(cell_width)
             text = _cell_text(value)
             text.truncate(cell_width, overflow="ellipsis", pad=True)
             segments.append(Segment(" ", base))
@@ -329,6 +338,15 @@ class ResourceTable(ScrollView, can_focus=True):
         key = self.current_key
         if key is not None:
             self.post_message(self.Opened(self, key))
+
+
+def _with_arrow(label: str, arrow: str, width: int) -> str:
+    """A sorted column's header: the arrow always shows (the cell's ellipsis cut it off in
+    every narrow column: 'Eps…', 'Unhealth…'); the label gives way to it."""
+    for joined in (f"{label} {arrow}", f"{label}{arrow}"):
+        if cell_len(joined) <= width:
+            return joined
+    return set_cell_size(label, max(width - 2, 0)) + "…" + arrow
 
 
 def _cell_text(value: Any) -> Text:
