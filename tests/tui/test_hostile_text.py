@@ -42,7 +42,8 @@ async def test_detail_screens_name_hostile_things_literally(hostile_snapshot):
                 await pilot.pause()
                 assert app.is_running
                 text = crumb(app)
-                assert text.startswith(expect) and "\x1b" not in text
+                # the area, or the ellipsis it gave way to (the current screen is kept whole)
+                assert text.startswith((expect, "…")) and "\x1b" not in text
                 await pilot.press("escape")
                 await pilot.pause()
         assert app.is_running

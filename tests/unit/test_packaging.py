@@ -15,13 +15,19 @@ BUILD_WARNINGS = ("BuildBackendWarning", "SetuptoolsDeprecationWarning", "Setupt
 def test_the_editable_install_prints_no_setuptools_warning(tmp_path):
     """`project.license` as a table drew three deprecation warnings, and the flat layout's meta
     path finder one more, on every install of the checkout."""
+    # Into a venv of its own: `pip install --prefix` would first uninstall this environment's
+    # apiwatch (it found it on sys.path), leaving the suite's later tests without the script.
+    target = tmp_path / "venv"
+    subprocess.run([sys.executable, "-m", "venv", "--without-pip", str(target)], check=True,
+                   timeout=120)
     result = subprocess.run(
-        [sys.executable, "-m", "pip", "install", "--quiet", "--no-deps", "--editable", ".",
-         "--prefix", str(tmp_path / "prefix")],
+        [sys.executable, "-m", "pip", "--python", str(target / "bin" / "python"), "install",
+         "--quiet", "--no-deps", "--editable", "."],
         cwd=REPO, capture_output=True, text=True, timeout=300,
     )
     assert result.returncode == 0, result.stderr
     output = result.stdout + result.stderr
     assert not [w for w in BUILD_WARNINGS if w in output], output
-    (pth,) = (tmp_path / "prefix").rglob("__editable__.apiwatch-*.pth")
+    (pth,) = target.rglob("__editable__.apiwatch-*.pth")
     assert Path(pth.read_text().strip()) == REPO  # the checkout itself is what runs
+    assert Path(sys.executable).with_name("apiwatch").exists()  # this environment's is intact
