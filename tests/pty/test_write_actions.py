@@ -97,7 +97,7 @@ def test_trigger_samples_probe_onboard_offboard(console):
     c.press("g", "enter")
     c.wait_for("Method")
     c.press("P")
-    c.wait_for("Simulate a detection", timeout=20)
+    c.wait_for("Send a probe", timeout=20)
     confirm_and_finish(c, "probe")
     # trigger from a recommendation's unhealthy resources
     c.press("4")
