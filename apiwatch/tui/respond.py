@@ -97,7 +97,9 @@ class Responder:
         sub_name = next((s.label for s in snapshot.subscriptions
                          if s.subscription_id.lower() == subscription), subscription)
         if not choices:
-            app.notify(f"No logic app in {sub_name} can take a {kind}.", severity="warning")
+            article = "an" if kind[:1] in "aeiou" else "a"
+            app.notify(f"No logic app in {sub_name} can take {article} {kind}.",
+                       severity="warning")
             return
         choice: LogicAppChoice | None = await app.push_screen_wait(PickScreen(
             f"Trigger a logic app on {len(items)} {kind}(s) in {sub_name}",

@@ -9,6 +9,7 @@ from dataclasses import replace
 import pytest
 from rich.console import Console
 from rich.text import Text
+from textual.geometry import Region
 from textual.widgets import Footer
 
 from apiwatch.config import Config, UiSettings
@@ -689,3 +690,39 @@ async def test_collections_of_the_same_name_are_told_apart_by_their_service(demo
             await pilot.pause()
             assert isinstance(app.screen, EndpointsScreen)
             assert crumb(app).endswith(f"Shipping API ({shipping[1].service_name})")
+
+
+async def test_the_crumb_keeps_the_current_screen_in_view_at_80_columns(demo_snapshot):
+    app = make_app(demo_snapshot)
+    titles = {q.id: q.title for q in POSTURE_QUERIES}
+    async with app.run_test(size=(80, 24)) as pilot:
+        await ready(pilot)
+        await pilot.press("e")
+        await pilot.pause()
+        await pilot.press("v")  # a second query on top of the first
+        await pilot.pause()
+        widget = app.screen.query_one(Crumb)
+        drawn = widget.render_lines(Region(0, 0, widget.outer_size.width, 1))[0].text.strip()
+        # cut in its middle if it must, never at its end: it names the screen that is open
+        assert drawn.endswith(titles["unauth-sensitive-no-vnet"][-8:])
+        assert not drawn.endswith(titles["exposed-unauth-sensitive"][-8:])
+
+
+async def test_an_alerts_full_name_is_in_its_detail_at_80_columns(demo_snapshot):
+    longest = max(demo_snapshot.alerts, key=lambda a: len(a.display_name))
+    app = make_app(demo_snapshot)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await ready(pilot)
+        await pilot.press("3")
+        await pilot.pause()
+        rows = table(app).visible_rows
+        table(app).move_cursor(row=next(i for i, r in enumerate(rows) if r.key == longest.id))
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, AlertScreen)
+        drawn = ""
+        for widget in app.screen.query("Static"):
+            region = Region(0, 0, *widget.outer_size)
+            drawn += "".join(strip.text for strip in widget.render_lines(region))
+        # wrapped over lines (and a column of labels), but all of it there
+        assert "".join(longest.display_name.split()) in "".join(drawn.split())
