@@ -28,6 +28,7 @@ from ..safe_text import shown, shown_block
 from ..store.views import Views
 from . import format as fmt
 from .commands import JumpCommands
+from .navigation import Open, Target
 from .screens.alerts import AlertScreen, AlertsScreen
 from .screens.audit import AuditScreen
 from .screens.base import AreaScreen
@@ -35,7 +36,7 @@ from .screens.endpoint import EndpointScreen
 from .screens.help import HelpScreen
 from .screens.inventory import CollectionsScreen, EndpointsScreen
 from .screens.overview import OverviewScreen
-from .screens.recommendations import RecommendationsScreen
+from .screens.recommendations import RecommendationsScreen, UnhealthyScreen
 from .terminal import Terminal
 from .widgets.status import StatusLine
 
@@ -473,24 +474,37 @@ class ApiWatchApp(App[int]):
             self.switch_mode(area)
 
     def action_posture(self, query_id: str) -> None:
-        self.push_screen(EndpointsScreen(query_id=query_id))
+        self.open(Target("posture", query_id))
 
     def action_help(self) -> None:
         shown = [(self.get_key_display(a.binding), a.binding)
                  for a in self.active_bindings.values()]
         self.push_screen(HelpScreen(shown))
 
-    def open_api(self, api_key: str) -> None:
-        self.switch_mode("collections")
-        self.push_screen(EndpointsScreen(api_key=api_key))
+    def on_open(self, message: Open) -> None:
+        self.open(message.target)
 
-    def open_endpoint(self, endpoint_key: str) -> None:
-        self.switch_mode("collections")
-        self.push_screen(EndpointScreen(endpoint_key))
+    def open(self, target: Target) -> None:
+        """The one place that knows which screen shows what."""
+        if target.in_its_area and target.kind in AREA_OF:
+            self.action_area(AREA_OF[target.kind])
+        self.push_screen(_screen_for(target))
 
-    def open_alert(self, alert_id: str) -> None:
-        self.switch_mode("alerts")
-        self.push_screen(AlertScreen(alert_id))
+
+AREA_OF = {"api": "collections", "endpoint": "collections", "alert": "alerts",
+           "recommendation": "recommendations"}
+
+
+def _screen_for(target: Target) -> AreaScreen:
+    if target.kind == "api":
+        return EndpointsScreen(api_key=target.key)
+    if target.kind == "posture":
+        return EndpointsScreen(query_id=target.key)
+    if target.kind == "endpoint":
+        return EndpointScreen(target.key)
+    if target.kind == "alert":
+        return AlertScreen(target.key)
+    return UnhealthyScreen(target.key)
 
 
 def binding_ids() -> set[str]:

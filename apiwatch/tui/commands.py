@@ -12,16 +12,17 @@ from textual.command import DiscoveryHit, Hit, Hits, Provider
 
 from ..safe_text import shown
 from ..store.queries import POSTURE_QUERIES
+from .navigation import Target
 
 if TYPE_CHECKING:
-    from .app import ApiWatchApp
+    from .host import Console
 
 MAX_HITS = 40
 
 
 class JumpCommands(Provider):
     def _targets(self) -> list[tuple[str, str, Callable[[], object]]]:
-        app = cast("ApiWatchApp", self.app)
+        app = cast("Console", self.app)
         targets: list[tuple[str, str, Callable[[], object]]] = []
         for area, label in app.AREAS:
             targets.append((f"Go to {label}", "area", partial(app.action_area, area)))
@@ -35,18 +36,18 @@ class JumpCommands(Provider):
             return targets
         for c in views.snapshot.collections:
             targets.append((f"Collection: {c.display_name}", c.service_name or "",
-                            partial(app.open_api, c.api_key)))
+                            partial(app.open, Target("api", c.api_key, True))))
         for api in views.snapshot.not_onboarded:
             targets.append((f"API (not onboarded): {api.display_name}", api.service_name,
-                            partial(app.open_api, api.key)))
+                            partial(app.open, Target("api", api.key, True))))
         for e in views.endpoints:
             api = e.api.display_name if e.api else e.endpoint.api_name
             targets.append((f"Endpoint: {e.label}", f"{api} · {e.endpoint.display_name}",
-                            partial(app.open_endpoint, e.endpoint.key)))
+                            partial(app.open, Target("endpoint", e.endpoint.key, True))))
         for a in views.alerts_newest_first():
             targets.append((f"Alert: {a.display_name}",
                             f"{a.severity.value} · {a.compromised_entity or ''}",
-                            partial(app.open_alert, a.id)))
+                            partial(app.open, Target("alert", a.id, True))))
         return targets
 
     async def discover(self) -> Hits:

@@ -29,7 +29,7 @@ from .screens.dialogs import ConfirmScreen, PickScreen, ProgressScreen
 from .text import add_row, data
 
 if TYPE_CHECKING:
-    from .app import ApiWatchApp
+    from .host import Console
 
 PREVIEW_LINES = 40
 # What a state change is called where the user decides (button, question) and waits for it:
@@ -43,7 +43,7 @@ ALERT_STATE_WORDS = {
 
 
 class Responder:
-    def __init__(self, app: ApiWatchApp) -> None:
+    def __init__(self, app: Console) -> None:
         self.app = app
         self._identity: str | None = None
 

@@ -13,6 +13,7 @@ from textual.widgets import Static
 from ...model import Alert
 from ...safe_text import shown
 from .. import format as fmt
+from ..navigation import Open
 from ..text import add_row, block, data
 from ..widgets.table import Column, ResourceTable, Row
 from .base import AreaScreen
@@ -103,7 +104,7 @@ class AlertsScreen(_AlertActions):
         self.watch_app.mark_alerts_seen()
 
     def on_resource_table_opened(self, event: ResourceTable.Opened) -> None:
-        self.app.push_screen(AlertScreen(event.key))
+        self.post_message(Open.of("alert", event.key))
 
 
 class AlertScreen(_AlertActions):

@@ -17,7 +17,7 @@ from ..widgets.status import AreaTabs, Crumb, StatusLine
 from ..widgets.table import ResourceTable
 
 if TYPE_CHECKING:
-    from ..app import ApiWatchApp
+    from ..host import Console
 
 
 # Actions that write to Azure: dimmed and refused in read-only mode.
@@ -49,8 +49,8 @@ class AreaScreen(Screen):
     version = -1
 
     @property
-    def watch_app(self) -> ApiWatchApp:
-        return cast("ApiWatchApp", self.app)
+    def watch_app(self) -> Console:
+        return cast("Console", self.app)
 
     def compose(self) -> ComposeResult:
         with Horizontal(id="topbar"):

@@ -12,6 +12,7 @@ from textual.widgets import Static, TabbedContent, TabPane
 from ...model import AssessmentStatus
 from ...safe_text import shown, shown_block
 from .. import format as fmt
+from ..navigation import Open
 from ..text import add_row
 from ..widgets.table import Column, ResourceTable, Row
 from .base import AreaScreen
@@ -153,9 +154,7 @@ class EndpointScreen(AreaScreen):
 
     def on_resource_table_opened(self, event: ResourceTable.Opened) -> None:
         if event.table.id == "alerts":
-            from .alerts import AlertScreen
-
-            self.app.push_screen(AlertScreen(event.key))
+            self.post_message(Open.of("alert", event.key))
 
 
 def _status(status: AssessmentStatus) -> Text:

@@ -8,6 +8,8 @@ from textual.binding import Binding
 from ...model import normalize
 from ...store.views import EndpointView
 from .. import format as fmt
+from ..navigation import Open
+from ..widgets.status import Crumb
 from ..widgets.table import Column, ResourceTable, Row
 from .base import AreaScreen
 
@@ -100,7 +102,7 @@ class CollectionsScreen(AreaScreen):
         self.query_one(ResourceTable).set_rows(rows)
 
     def on_resource_table_opened(self, event: ResourceTable.Opened) -> None:
-        self.app.push_screen(EndpointsScreen(api_key=event.key))
+        self.post_message(Open.of("api", event.key))
 
 
 def endpoint_rows(views: list[EndpointView] | tuple[EndpointView, ...]) -> list[Row]:
@@ -171,11 +173,7 @@ class EndpointsScreen(AreaScreen):
         self._sync_crumb()
 
     def _sync_crumb(self) -> None:
-        from ..widgets.status import Crumb
-
         self.query_one(Crumb).show(self.crumb())
 
     def on_resource_table_opened(self, event: ResourceTable.Opened) -> None:
-        from .endpoint import EndpointScreen
-
-        self.app.push_screen(EndpointScreen(event.key))
+        self.post_message(Open.of("endpoint", event.key))

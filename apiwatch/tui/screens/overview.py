@@ -15,6 +15,7 @@ from textual.widgets import Static
 from ...model import ApiCollection, Severity
 from ...safe_text import shown
 from .. import format as fmt
+from ..navigation import Open
 from ..text import add_row
 from ..widgets.table import Column, ResourceTable, Row
 from .base import AreaScreen
@@ -177,6 +178,4 @@ class OverviewScreen(AreaScreen):
         return text
 
     def on_resource_table_opened(self, event: ResourceTable.Opened) -> None:
-        from .inventory import EndpointsScreen
-
-        self.app.push_screen(EndpointsScreen(api_key=event.key))
+        self.post_message(Open.of("api", event.key))

@@ -6,6 +6,8 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 
 from ...model import ArmId, normalize
+from ..navigation import Open
+from ..widgets.status import Crumb
 from ..widgets.table import Column, ResourceTable, Row
 from .base import AreaScreen
 
@@ -48,7 +50,7 @@ class RecommendationsScreen(AreaScreen):
         self.query_one(ResourceTable).set_rows(rows)
 
     def on_resource_table_opened(self, event: ResourceTable.Opened) -> None:
-        self.app.push_screen(UnhealthyScreen(event.key))
+        self.post_message(Open.of("recommendation", event.key))
 
 
 class UnhealthyScreen(AreaScreen):
@@ -84,20 +86,14 @@ class UnhealthyScreen(AreaScreen):
                 "resource": label, "type": kind, "cause": rec.cause or "-", "api": api or "-",
             }))
         self.query_one(ResourceTable).set_rows(rows)
-        from ..widgets.status import Crumb
-
         self.query_one(Crumb).show(self.crumb())
 
     def on_resource_table_opened(self, event: ResourceTable.Opened) -> None:
         views = self.watch_app.views
         assert views is not None
         if event.key in views.endpoints_by_key:
-            from .endpoint import EndpointScreen
-
-            self.app.push_screen(EndpointScreen(event.key))
+            self.post_message(Open.of("endpoint", event.key))
         elif normalize(event.key) in views.apis:
-            from .inventory import EndpointsScreen
-
-            self.app.push_screen(EndpointsScreen(api_key=event.key))
+            self.post_message(Open.of("api", event.key))
         else:
             self.app.notify("No detail view for this kind of resource yet.", timeout=3)

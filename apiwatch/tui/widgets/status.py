@@ -13,7 +13,7 @@ from .. import format as fmt
 from ..format import CRUMB_SEPARATOR, age, fit_crumb
 
 if TYPE_CHECKING:
-    from ..app import ApiWatchApp
+    from ..host import Console
 
 
 class StatusLine(Static):
@@ -25,7 +25,7 @@ class StatusLine(Static):
         self.update_status()
 
     def update_status(self) -> None:
-        app = cast("ApiWatchApp", self.app)
+        app = cast("Console", self.app)
         parts: list[Text] = []
         last: list[Text] = []  # long and passing: after what must not be cut off at 80 columns
         views = app.views

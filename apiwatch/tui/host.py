@@ -1,0 +1,82 @@
+"""What screens, widgets, the palette and the responder may ask of the console they run in.
+
+They name this protocol, never the app class (only `app.py` does): the app is one thing that
+provides it, so a screen can be read, and tested, without the app's 500 lines behind it, and
+the package has no import circle around `app.py`."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable, Iterable
+from datetime import datetime
+from typing import TYPE_CHECKING, Any, Protocol
+
+if TYPE_CHECKING:
+    from textual.screen import Screen
+
+    from ..actions.audit import AuditLog
+    from ..azure.session import ArmSession
+    from ..config import Config
+    from ..model import AlertStatus
+    from ..store.views import Views
+    from .format import Palette
+    from .navigation import Target
+    from .respond import Responder
+
+
+class Console(Protocol):
+    # what is shown
+    config: Config
+    views: Views | None
+    version: int
+    marks: set[str]
+    read_only: bool
+    refreshing: bool
+    loading_error: str | None
+    clock: Callable[[], datetime]
+    AREAS: tuple[tuple[str, str], ...]
+
+    @property
+    def palette(self) -> Palette: ...
+
+    @property
+    def unseen_alert_count(self) -> int: ...
+
+    def unseen_alerts(self) -> set[str]: ...
+
+    def mark_alerts_seen(self, ids: Iterable[str] | None = None) -> None: ...
+
+    # acting
+    @property
+    def responder(self) -> Responder: ...
+
+    @property
+    def audit(self) -> AuditLog: ...
+
+    async def arm_session(self) -> ArmSession: ...
+
+    def apply_alert_status(self, ids: set[str], status: AlertStatus) -> None: ...
+
+    def audit_changed(self) -> None: ...
+
+    # going places (the palette's; screens post navigation.Open instead)
+    def open(self, target: Target) -> None: ...
+
+    def action_area(self, area: str) -> None: ...
+
+    def action_posture(self, query_id: str) -> None: ...
+
+    def action_refresh(self) -> None: ...
+
+    def action_help(self) -> None: ...
+
+    # Textual's own, as the responder uses them
+    def notify(self, message: str, *, title: str = "", severity: Any = "information",
+               timeout: float | None = None, markup: bool = False) -> None: ...
+
+    def push_screen_wait(self, screen: Screen[Any]) -> Awaitable[Any]: ...
+
+    def push_screen(self, screen: Screen[Any]) -> Awaitable[Any]: ...
+
+    def set_timer(self, delay: float, callback: Callable[[], Any]) -> Any: ...
+
+    def bell(self) -> None: ...
