@@ -242,9 +242,14 @@ def parse_config(text: str, path: Path) -> Config:
     return _Checker(text, path).config(data)
 
 
-_KEY_LINE = re.compile(r"""^\s*(?:"([^"]+)"|'([^']+)'|([A-Za-z0-9_-]+))\s*=""")
-_TABLE_LINE = re.compile(r"^\s*\[\s*([^\]]+?)\s*\]")
 _GUID = re.compile(r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$")
+
+
+def _holds(parsed: Mapping[str, Any], table: str | None, key: str) -> bool:
+    if table is None:
+        return key in parsed
+    section = parsed.get(table)
+    return isinstance(section, Mapping) and key in section
 
 
 class _Invalid(Exception):
@@ -253,24 +258,31 @@ class _Invalid(Exception):
 
 class _Checker:
     """Walks the fields of `Config` and its settings, reading each key's rules from its field's
-    metadata, and finds the line a key sits on (tomllib keeps no positions)."""
+    metadata, and finds the line a key sits on from the parser (see line_of)."""
 
     def __init__(self, text: str, path: Path) -> None:
         self.path = path
         self.lines = text.splitlines()
 
     def line_of(self, table: str | None, key: str) -> int | None:
-        current: str | None = None
-        for number, line in enumerate(self.lines, start=1):
-            header = _TABLE_LINE.match(line)
-            if header:
-                current = header.group(1).strip().strip('"')
-                if table is None and current == key:
-                    return number
+        """The line the parser first sees the key on: the shortest prefix of the file whose
+        parse holds it ends its statement, and the statement starts after the longest prefix
+        before that which parses without it. (tomllib keeps no positions; a regular expression
+        over the lines was wrong inside multi-line strings and blind to dotted keys.)"""
+        without = 0  # lines in the longest prefix known to parse without the key
+        for end in range(1, len(self.lines) + 1):
+            try:
+                parsed = tomllib.loads("\n".join(self.lines[:end]))
+            except tomllib.TOMLDecodeError:
+                continue  # the prefix cuts a statement (a multi-line string or array)
+            if not _holds(parsed, table, key):
+                without = end
                 continue
-            match = _KEY_LINE.match(line)
-            if match and current == table and key == next(g for g in match.groups() if g):
-                return number
+            for number in range(without + 1, end + 1):
+                stripped = self.lines[number - 1].strip()
+                if stripped and not stripped.startswith("#"):
+                    return number
+            return end
         return None
 
     def fail(self, table: str | None, key: str, problem: str) -> ConfigError:

@@ -217,3 +217,22 @@ def test_the_first_mistake_in_the_file_is_the_one_told(tmp_path, table):
     with pytest.raises(ConfigError) as err:
         load_config(path)
     assert str(err.value).startswith(f"{path}:2: {table}.{bad.split()[0]}: must be ")
+
+
+@pytest.mark.parametrize("text, line, key", [
+    # the key's name inside a multi-line string is not the key
+    ('[azure]\ntoken = """\nretries = 5\n"""\ncredential = "static"\nretries = 99\n', 6,
+     "azure.retries"),
+    # a dotted key at the top level
+    ('# comment\n\nazure.retries = 99\n', 3, "azure.retries"),
+    # an inline table
+    ('polling = { alerts_seconds = 1 }\n', 1, "polling.alerts_seconds"),
+    # a value over several lines: the line it starts on
+    ('[ui]\ntheme = "textual-dark"\n\n# why\nbell = [\n  1,\n]\n', 5, "ui.bell"),
+])
+def test_the_line_named_is_the_parsers(tmp_path, text, line, key):
+    path = tmp_path / "c.toml"
+    path.write_text(text)
+    with pytest.raises(ConfigError) as err:
+        load_config(path)
+    assert str(err.value).startswith(f"{path}:{line}: {key}: ")
