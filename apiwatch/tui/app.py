@@ -28,6 +28,7 @@ from ..safe_text import shown, shown_block
 from ..store.views import Views
 from . import format as fmt
 from .commands import JumpCommands
+from .keymap import check_config, theme_names
 from .navigation import Open, Target
 from .screens.alerts import AlertScreen, AlertsScreen
 from .screens.audit import AuditScreen
@@ -464,9 +465,7 @@ class ApiWatchApp(App[int]):
 
     @classmethod
     def available_theme_names(cls) -> set[str]:
-        from textual.theme import BUILTIN_THEMES
-
-        return set(BUILTIN_THEMES)
+        return theme_names()
 
     # -- navigation -------------------------------------------------------------------------
     def action_area(self, area: str) -> None:
@@ -505,40 +504,6 @@ def _screen_for(target: Target) -> AreaScreen:
     if target.kind == "alert":
         return AlertScreen(target.key)
     return UnhealthyScreen(target.key)
-
-
-def binding_ids() -> set[str]:
-    from .screens.help import HelpScreen
-    from .widgets.table import ResourceTable
-
-    ids = set()
-    from .screens.alerts import AlertScreen, AlertsScreen
-    from .screens.dialogs import ConfirmScreen, PickScreen, ProgressScreen
-    from .screens.endpoint import EndpointScreen
-    from .screens.inventory import CollectionsScreen, EndpointsScreen
-    from .screens.recommendations import UnhealthyScreen
-
-    owners = (ApiWatchApp, AreaScreen, ResourceTable, HelpScreen, AlertsScreen, AlertScreen,
-              EndpointScreen, CollectionsScreen, EndpointsScreen, UnhealthyScreen,
-              ConfirmScreen, PickScreen, ProgressScreen)
-    for owner in owners:
-        for binding in owner.BINDINGS:
-            if isinstance(binding, Binding) and binding.id:
-                ids.add(binding.id)
-    return ids
-
-
-def check_config(config: Config) -> None:
-    """Judge what only the console knows: theme names and binding ids (raises ConfigError)."""
-    known = binding_ids()
-    for binding_id in config.keymap:
-        if binding_id not in known:
-            raise config.problem("keymap", binding_id,
-                                 "unknown binding id (press ? in the console to see them)")
-    themes = ApiWatchApp.available_theme_names()
-    if config.ui.theme not in themes:
-        raise config.problem("ui", "theme", f"unknown theme {config.ui.theme!r} "
-                             f"(try one of: {', '.join(sorted(themes))})")
 
 
 def run_console(config: Config) -> int:
