@@ -6,7 +6,7 @@ the package has no import circle around `app.py`."""
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable, Iterable
+from collections.abc import Awaitable, Callable, Iterable, Sequence
 from datetime import datetime
 from typing import TYPE_CHECKING, Any, Protocol
 
@@ -16,11 +16,24 @@ if TYPE_CHECKING:
     from ..actions.audit import AuditLog
     from ..azure.session import ArmSession
     from ..config import Config
-    from ..model import AlertStatus
+    from ..model import Alert, AlertStatus
     from ..store.views import Views
     from .format import Palette
     from .navigation import Target
-    from .respond import Responder
+
+
+class Responding(Protocol):
+    """The writes a screen can ask for (tui/respond.py does them, with their dialogs)."""
+
+    async def trigger(self, resource_ids: Sequence[str], recommendation: str | None) -> None: ...
+
+    async def alert_state(self, alerts: Sequence[Alert], state: str) -> None: ...
+
+    async def sample_alerts(self) -> None: ...
+
+    async def probe(self, endpoint_key: str) -> None: ...
+
+    async def onboarding(self, api_key: str, *, on: bool) -> None: ...
 
 
 class Console(Protocol):
@@ -47,7 +60,7 @@ class Console(Protocol):
 
     # acting
     @property
-    def responder(self) -> Responder: ...
+    def responder(self) -> Responding: ...
 
     @property
     def audit(self) -> AuditLog: ...
