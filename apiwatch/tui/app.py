@@ -9,9 +9,8 @@ import logging
 import signal
 import time
 from collections.abc import Awaitable, Callable, Iterable
-from dataclasses import replace
 from datetime import datetime, timezone
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Generic, TypeVar
 
 from textual import work
 from textual.app import App
@@ -23,7 +22,8 @@ from textual.timer import Timer
 
 from .. import steps
 from ..config import Config
-from ..model import AlertStatus, Severity, Snapshot
+from ..console.state import ConsoleState, Taken
+from ..model import AlertStatus, Snapshot
 from ..safe_text import shown, shown_block
 from ..store.views import Views
 from . import format as fmt
@@ -57,11 +57,22 @@ INDEX_SETTLE_SECONDS = 1.5
 _NO_COLOR_FILTER = NoColor()
 
 
-def _alerts_read_everywhere(snapshot: Snapshot) -> bool:
-    """Every subscription's alerts have been read (or failed) once, from Azure or the cache: a
-    baseline taken earlier would announce the later subscriptions' alerts as new."""
-    # no health: a one-shot read (headless, tests), where everything was read
-    return not snapshot.health or snapshot.read_everywhere(("alerts",), ())
+T = TypeVar("T")
+
+
+class _StateField(Generic[T]):
+    """An attribute of the app that is the console state's."""
+
+    def __set_name__(self, owner: type, name: str) -> None:
+        self.name = name
+
+    def __get__(self, app: ApiWatchApp | None, owner: type | None = None) -> T:
+        if app is None:
+            return self  # type: ignore[return-value]
+        return getattr(app.state, self.name)
+
+    def __set__(self, app: ApiWatchApp, value: T) -> None:
+        setattr(app.state, self.name, value)
 
 
 class ApiWatchApp(App[int]):
@@ -103,6 +114,15 @@ class ApiWatchApp(App[int]):
         Binding("ctrl+c", "quit", "Quit", show=False, priority=True, id="app.interrupt"),
     ]
 
+    # What screens and tests read of the app is the state's (console/state.py).
+    views = _StateField[Views | None]()
+    version = _StateField[int]()
+    marks = _StateField[set[str]]()
+    read_only = _StateField[bool]()
+    refreshing = _StateField[bool]()
+    loading_error = _StateField[str | None]()
+    seen_alerts = _StateField[set[str] | None]()
+
     def __init__(
         self,
         config: Config,
@@ -122,20 +142,12 @@ class ApiWatchApp(App[int]):
         # poller schedules every kind of data on its own.
         self.refresh_seconds = refresh_seconds or 0.0
         self.clock = clock
-        self.views: Views | None = None
-        self.version = 0
-        self.marks: set[str] = set()
-        self.seen_alerts: set[str] | None = None  # None until the first read: nothing is new
-        self._notified: set[str] | None = None  # alerts already announced in this session
-        self._unseen: tuple[tuple[int, int, int], set[str]] | None = None
-        self._baseline = False  # seen alerts are on disk from an earlier run
+        self.state = ConsoleState(read_only=config.actions.read_only,
+                                  notify_min_severity=config.ui.notify_min_severity)
         self.live: LiveFeed | None = None
-        self.refreshing = False
-        self.loading_error: str | None = None
         # Nothing moves unless asked for: animations cost frames on a slow SSH link.
         self.animation_level = "full" if config.ui.animations else "none"
         self._session: ArmSession | None = None
-        self.read_only = config.actions.read_only
         self._responder: Responder | None = None
         self._audit: AuditLog | None = None
         self.theme = config.ui.theme
@@ -161,7 +173,7 @@ class ApiWatchApp(App[int]):
         # Cells were styled for the old theme's palette (an ANSI theme draws with the
         # terminal's own colours): every screen draws its rows again.
         if self.views is not None and old != new:
-            self.version += 1
+            self.state.redraw()
             for screen in self._area_screens():
                 screen.data_changed()
 
@@ -277,11 +289,9 @@ class ApiWatchApp(App[int]):
 
     def apply_alert_status(self, ids: set[str], status: AlertStatus) -> None:
         """Show a state change at once, before the next read confirms it."""
-        if self.views is None or not ids:
-            return
-        snapshot = self.views.snapshot
-        alerts = tuple(replace(a, status=status) if a.id in ids else a for a in snapshot.alerts)
-        self.show_snapshot(replace(snapshot, alerts=alerts))
+        changed = self.state.with_alert_status(ids, status)
+        if changed is not None:
+            self.show_snapshot(changed)
 
     def _tick(self) -> None:
         if not self.refreshing:
@@ -325,26 +335,17 @@ class ApiWatchApp(App[int]):
         """Show a snapshot; `views`, when given, were built (and warmed) over this snapshot."""
         if self._exit:
             return
-        if not snapshot.from_cache:
-            self.refreshing = False
-        if self.seen_alerts is None and _alerts_read_everywhere(snapshot):
-            # The very first look: what is there now is the baseline, not news.
-            self.seen_alerts = {a.key for a in snapshot.alerts}
-            self._remember_seen(list(self.seen_alerts))
-        current = self.views
-        if current is not None and current.snapshot.same_data(snapshot):
-            # Read again, nothing changed (most polls): fresher health, no rebuilt screens, and
-            # no index rebuilt at the next keystroke either.
-            current.snapshot = snapshot.carry_indexes(current.snapshot)
+        shown = self.state.take(snapshot, views)
+        if shown.baseline:
+            self._remember_seen(list(shown.baseline))
+        if shown.taken is Taken.FRESHER:
             self._schedule_indexes(snapshot, news=False)  # the last one's may not have run
             for screen in self._area_screens():
                 screen.status_changed()
             self._update_status()
             return
-        self.views = (views if views is not None and views.snapshot is snapshot
-                      else Views(snapshot, previous=current))
-        self.version += 1
-        self._announce(snapshot)
+        if shown.announcement:
+            self._say_new_alerts(shown.announcement)
         self._update_title()
         for screen in self._area_screens():
             screen.data_changed()
@@ -373,26 +374,8 @@ class ApiWatchApp(App[int]):
             self.run_worker(steps.run_on_loop(snapshot.index_steps(), lane="indexes"),
                             group="indexes", exclusive=True)
 
-    def _announce(self, snapshot: Snapshot) -> None:
-        """Toast, bell and (if asked) a desktop notification for alerts new since the last
-        snapshot, at or above the configured severity."""
-        unseen = self.unseen_alerts()
-        if self._notified is None:
-            self._notified = set(unseen)  # the backlog is shown as new, not announced again
-            return
-        news = unseen - self._notified
-        fresh = [a for a in snapshot.alerts if a.key in news] if news else []
-        self._notified |= {a.key for a in fresh}
-        floor = Severity(self.config.ui.notify_min_severity)
-        loud = [a for a in fresh if a.worth_notifying(floor)]
-        if not loud:
-            return
-        loud.sort(key=lambda a: -a.severity.rank)
-        top = loud[0]
-        what = (top.severity.value if top.severity is not Severity.UNKNOWN_SEVERITY
-                else "(severity not given)")
-        text = (f"{len(loud)} new alerts, the worst: {what} {top.display_name}"
-                if len(loud) > 1 else f"New {what} alert: {top.display_name}")
+    def _say_new_alerts(self, text: str) -> None:
+        """Toast, bell and (if asked) a desktop notification for new alerts."""
         self.notify(text, title="apiwatch", severity="warning", timeout=8)
         if self.config.ui.bell:
             self.bell()
@@ -416,9 +399,7 @@ class ApiWatchApp(App[int]):
         driver.write(sequence)
 
     def seen_from_disk(self, seen: set[str], baseline: bool) -> None:
-        if baseline:
-            self.seen_alerts = set(seen)
-            self._baseline = True
+        self.state.seen_from_disk(seen, baseline)
 
     def _remember_seen(self, ids: list[str]) -> None:
         if self.live is not None:
@@ -435,33 +416,18 @@ class ApiWatchApp(App[int]):
 
     # -- alerts seen / new ------------------------------------------------------------------
     def unseen_alerts(self) -> set[str]:
-        """Ids (lower case) of alerts not yet seen; asked for by several widgets a frame, so
-        kept until the snapshot or the seen set changes."""
-        if self.views is None or self.seen_alerts is None:
-            return set()
-        key = (self.version, id(self.seen_alerts), len(self.seen_alerts))
-        if self._unseen is None or self._unseen[0] != key:
-            self._unseen = (key, set(self.views.alert_keys - self.seen_alerts))
-        return self._unseen[1]
+        return self.state.unseen_alerts()
 
     @property
     def unseen_alert_count(self) -> int:
-        return len(self.unseen_alerts())
+        return self.state.unseen_alert_count
 
     def mark_alerts_seen(self, ids: Iterable[str] | None = None) -> None:
-        if self.views is None or self.seen_alerts is None:
-            return
-        chosen = {i.lower() for i in ids} if ids is not None else {
-            a.key for a in self.views.snapshot.alerts
-        }
-        newly = chosen - self.seen_alerts
-        self.seen_alerts |= chosen
-        self._remember_seen(sorted(newly))
+        self._remember_seen(self.state.mark_seen(ids))
         self._update_title()
 
     def _update_title(self) -> None:
-        unseen = self.unseen_alert_count
-        self.title = f"apiwatch ({unseen} new)" if unseen else "apiwatch"
+        self.title = self.state.title
 
     @classmethod
     def available_theme_names(cls) -> set[str]:
