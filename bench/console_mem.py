@@ -30,8 +30,8 @@ from common import MAX_CONNECTIONS, clock, peak_rss_mb, rss_mb
 from console import SIZE, AllEndpointsScreen, FrameProbe, _until, data_on_screen, sit
 
 from apiwatch.config import Config
+from apiwatch.feed.live import FRESHNESS_SECONDS, RELEASE_AFTER_SECONDS
 from apiwatch.tui.app import ApiWatchApp
-from apiwatch.tui.live import FRESHNESS_SECONDS, RELEASE_AFTER_SECONDS
 from apiwatch.tui.screens.inventory import CollectionsScreen
 
 REFRESH_LIMIT = 240.0  # seconds for the first live refresh of the whole tenant

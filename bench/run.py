@@ -32,8 +32,8 @@ import refresh
 from common import median, percentile
 from emulator_proc import EmulatorProcess
 
+from apiwatch.feed.profile import cache_profile
 from apiwatch.store.state_db import StateDB
-from apiwatch.tui.live import cache_profile
 
 HERE = Path(__file__).resolve().parent
 ROWS: list[dict[str, Any]] = []

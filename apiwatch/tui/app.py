@@ -23,11 +23,13 @@ from textual.timer import Timer
 from .. import steps
 from ..config import Config
 from ..console.state import ConsoleState, Taken
+from ..feed.events import FeedStopped, SeenLoaded, SnapshotReady, StateUnavailable
 from ..model import AlertStatus, Snapshot
 from ..safe_text import shown, shown_block
 from ..store.views import Views
 from . import format as fmt
 from .commands import JumpCommands
+from .feed_event import FeedEvent
 from .keymap import check_config, theme_names
 from .navigation import Open, Target
 from .screens.alerts import AlertScreen, AlertsScreen
@@ -44,7 +46,7 @@ from .widgets.status import StatusLine
 if TYPE_CHECKING:  # the SDKs load on first use, not before the first paint
     from ..actions.audit import AuditLog
     from ..azure.session import ArmSession
-    from .live import LiveFeed
+    from ..feed.live import LiveFeed
     from .respond import Responder
 
 Loader = Callable[[], Awaitable[Snapshot]]
@@ -182,11 +184,13 @@ class ApiWatchApp(App[int]):
         with contextlib.suppress(NotImplementedError, RuntimeError, ValueError):
             asyncio.get_running_loop().add_signal_handler(signal.SIGHUP, self._hang_up)
         if self.loader is None:
-            from .live import LiveFeed
+            from ..feed.live import LiveFeed
 
-            self.live = LiveFeed(self)
+            self.live = LiveFeed(self.config.azure, self.config.polling, clock=self.clock,
+                                 session=self.arm_session,
+                                 on_event=lambda event: self.post_message(FeedEvent(event)))
             self.refreshing = True
-            self.run_worker(self._run_live(), group="live")
+            self.run_worker(self.live.run(), group="live")
         else:
             self.action_refresh()
             if self.refresh_seconds > 0:
@@ -224,17 +228,20 @@ class ApiWatchApp(App[int]):
         """The SSH session or terminal went away: leave now, nobody is watching."""
         self.exit(0)
 
-    async def _run_live(self) -> None:
-        assert self.live is not None
-        try:
-            await self.live.run()
-        except asyncio.CancelledError:
-            raise
-        except Exception as exc:  # the console stays up; the status line says why
-            from ..azure.errors import describe
-
-            logging.getLogger(__name__).exception("live data stopped")
-            self.loading_error = f"live data stopped: {describe(exc).message}"
+    def on_feed_event(self, message: FeedEvent) -> None:
+        event = message.event
+        if isinstance(event, SnapshotReady):
+            self.show_snapshot(event.snapshot, event.views)
+        elif isinstance(event, SeenLoaded):
+            self.seen_from_disk(set(event.seen), event.baseline)
+        elif isinstance(event, StateUnavailable):
+            what = "cannot be read" if event.damaged else "cannot be used now"
+            self.notify(f"The state database {event.path} {what} ({event.reason}). This session "
+                        "goes on without it: no more cache, and alerts seen are not kept."
+                        + (" Move it aside to start afresh." if event.damaged else ""),
+                        title="State not kept", severity="warning", timeout=30)
+        elif isinstance(event, FeedStopped):  # the console stays up; the status line says why
+            self.loading_error = f"live data stopped: {event.message}"
             self._update_status()
 
     async def on_unmount(self) -> None:

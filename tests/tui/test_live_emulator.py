@@ -132,3 +132,12 @@ async def test_nothing_is_said_to_be_loading_when_no_subscription_can_be_read(em
         await until(pilot, lambda: "loading" not in status_text(app),
                     what="nothing said to be loading")
         assert "so far" not in card_text(app, "#alert-counts")
+
+
+async def test_live_data_that_cannot_start_says_why_in_the_status_line(emu, tmp_path):
+    """The feed stopped (here: the CA bundle is gone): the console stays up and says why."""
+    app = ApiWatchApp(config_for(emu, ca_bundle=tmp_path / "gone.pem"))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await until(pilot, lambda: "live data stopped: FileNotFoundError" in status_text(app),
+                    what="the reason shown")
+        assert app.views is None and app.is_running

@@ -10,8 +10,8 @@ from rich.text import Text
 
 from apiwatch.config import Config, PollingSettings, UiSettings
 from apiwatch.emulator import Emulator, EmulatorConfig
+from apiwatch.feed.live import FRESHNESS_SECONDS
 from apiwatch.tui.app import ApiWatchApp
-from apiwatch.tui.live import FRESHNESS_SECONDS
 from apiwatch.tui.widgets.status import StatusLine
 
 from ..conftest import until
@@ -202,7 +202,7 @@ async def test_a_quiet_tenant_costs_no_rebuilds_and_no_cache_rewrites(emu):
 async def quiet_polls_waiting_to_be_shown(pilot, app, emu, monkeypatch) -> None:
     """The live console settled on the tenant, then quiet alert polls whose freshness waits
     (for 10 minutes here) to be shown."""
-    monkeypatch.setattr("apiwatch.tui.live.FRESHNESS_SECONDS", 600.0)
+    monkeypatch.setattr("apiwatch.feed.live.FRESHNESS_SECONDS", 600.0)
     await until(pilot, lambda: app.views and not app.views.snapshot.from_cache
                 and len(app.views.snapshot.alerts) == total(emu))
     alerts_read = app.live.poller.cycles["alerts"]
@@ -237,7 +237,7 @@ async def test_r_shows_the_fresh_reads_at_once_even_when_nothing_changed(emu, mo
 async def test_a_restart_reads_unchanged_pages_without_decoding_them(emu, monkeypatch):
     """The cache keeps which pages each source was read from: after a restart, a source whose
     pages are byte for byte the same is not decoded again, and keeps what the cache gave."""
-    from apiwatch.tui.live import LiveFeed
+    from apiwatch.feed.live import LiveFeed
 
     app = console(emu)
     async with app.run_test(size=(100, 30)) as pilot:
@@ -267,7 +267,7 @@ async def test_a_restart_reads_unchanged_pages_without_decoding_them(emu, monkey
 async def test_the_heap_a_refresh_left_free_is_handed_back_once_news_stops(emu, monkeypatch):
     """A console left open for days on a shared jump host gives back what each refresh's JSON
     used: once the news of the first refresh has stopped, and again after later news."""
-    from apiwatch.tui import live
+    from apiwatch.feed import live
 
     released = []
     monkeypatch.setattr(live, "RELEASE_AFTER_SECONDS", 0.3)

@@ -1,5 +1,6 @@
-"""The console's live data: the cached snapshot at once, then the poller keeping every source
-fresh; each change reaches the screens at most a few times a second, and only when it changed."""
+"""The live data: the cached snapshot at once, then the poller keeping every source fresh;
+each change is reported at most a few times a second, and only when it changed. Timers are the
+event loop's: whoever shows the events needs no part in when they come."""
 
 from __future__ import annotations
 
@@ -7,25 +8,25 @@ import asyncio
 import contextlib
 import logging
 import sqlite3
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
+from datetime import datetime
 from typing import TYPE_CHECKING, Any
-from urllib.parse import urlsplit
 
 from .. import steps
 from ..azure.pages import Listing
 from ..azure.sources import SourceRead
-from ..config import is_loopback_url
+from ..config import AzureSettings, PollingSettings
 from ..model import SourceFailure
 from ..poller.engine import Intervals, Poller
 from ..poller.memory import keep_long_lived, release_free_heap
 from ..store.live import LiveStore
 from ..store.state_db import StateDB, encode_steps, open_state_db, state_db_path
 from ..store.views import Views
+from .events import Event, FeedStopped, SeenLoaded, SnapshotReady, StateUnavailable
+from .profile import cache_profile
 
-if TYPE_CHECKING:
-    from textual.timer import Timer
-
-    from .app import ApiWatchApp
+if TYPE_CHECKING:  # the SDKs load on first use
+    from ..azure.session import ArmSession
 
 log = logging.getLogger(__name__)
 COALESCE_SECONDS = 0.2
@@ -43,26 +44,23 @@ CACHE_FIRST = frozenset({"subscriptions", "collections", "apim", "alerts", "auto
                          "logic-apps"})
 
 
-def cache_profile(resource_manager: str, subscriptions: tuple[str, ...],
-                  tenant_id: str | None = None) -> str:
-    """Which tenant a cache belongs to. A loopback emulator's port changes every run."""
-    parts = urlsplit(resource_manager)
-    host = "loopback" if is_loopback_url(resource_manager) else (parts.netloc or resource_manager)
-    profile = host + (f"|tenant={tenant_id.lower()}" if tenant_id else "")
-    return profile + ("|" + ",".join(sorted(s.lower() for s in subscriptions)) if subscriptions
-                      else "")
-
-
 class LiveFeed:
-    def __init__(self, app: ApiWatchApp) -> None:
-        self.app = app
-        config = app.config
-        self.profile = cache_profile(config.azure.resource_manager, config.azure.subscriptions,
-                                     config.azure.tenant_id)
-        self.store = LiveStore(config.azure.subscriptions, clock=app.clock)
+    """`run()` reports through `on_event`, always on the event loop: the snapshots to show,
+    the alerts seen earlier, a state database it cannot use, and why it stopped if it did."""
+
+    def __init__(self, azure: AzureSettings, polling: PollingSettings, *,
+                 clock: Callable[[], datetime],
+                 session: Callable[[], Awaitable[ArmSession]],
+                 on_event: Callable[[Event], None]) -> None:
+        self.profile = cache_profile(azure.resource_manager, azure.subscriptions,
+                                     azure.tenant_id)
+        self.store = LiveStore(azure.subscriptions, clock=clock)
+        self.polling = polling
+        self._session = session
+        self._on_event = on_event
         self.db: StateDB | None = None
         self.poller: Poller | None = None
-        self._publishing: Timer | None = None
+        self._publishing: asyncio.TimerHandle | None = None
         self._publishing_news = False
         self._news_shown = -1
         self._asked_until = 0.0  # loop time until which every read is shown at once (`r`)
@@ -71,27 +69,38 @@ class LiveFeed:
         self._failures_kept: dict[tuple[str, str | None], SourceFailure] = {}  # as on disk
         self._writes: dict[tuple[str, str | None], asyncio.Task[None]] = {}
         self._chores: set[asyncio.Task[Any]] = set()  # seen-alert writes, heap releases
-        self._releasing: Timer | None = None
+        self._releasing: asyncio.TimerHandle | None = None
 
     async def run(self) -> None:
-        app = self.app
+        """Until stopped (or cancelled); an error ends it with FeedStopped, not an exception:
+        whoever shows the feed stays up and says why the data stopped."""
+        try:
+            await self._run()
+        except Exception as exc:
+            from ..azure.errors import describe
+
+            log.exception("live data stopped")
+            self._on_event(FeedStopped(describe(exc).message))
+
+    async def _run(self) -> None:
         # The state database holds the cache and the alerts seen; one that cannot be read
         # costs those, not the live data (it is left as it is, for the user to look at).
         try:
             self.db = await asyncio.to_thread(open_state_db)
-            app.seen_from_disk(await asyncio.to_thread(self.db.seen_alerts),
-                               await asyncio.to_thread(self.db.has_baseline))
+            seen = await asyncio.to_thread(self.db.seen_alerts)
+            baseline = await asyncio.to_thread(self.db.has_baseline)
+            self._on_event(SeenLoaded(frozenset(seen), baseline))
             # What the Overview counts first, then the rest (on a large tenant the
             # recommendations and Resource Graph's insights are half the load): the cards are
             # right seconds sooner, and until the rest is in the status line says so.
             for wanted in (CACHE_FIRST.__contains__, lambda source: source not in CACHE_FIRST):
                 cached = await asyncio.to_thread(self._load_cache, wanted)
                 if cached is not None:
-                    app.show_snapshot(cached.snapshot, cached)
+                    self._on_event(SnapshotReady(cached.snapshot, cached))
         except (sqlite3.Error, OSError) as exc:
             await self._without_state(exc)
-        session = await app.arm_session()
-        polling = app.config.polling
+        session = await self._session()
+        polling = self.polling
         self.poller = Poller(
             session, self.store,
             Intervals(polling.alerts_seconds, polling.inventory_seconds,
@@ -108,10 +117,7 @@ class LiveFeed:
                    and not isinstance(exc, sqlite3.OperationalError))
         what = "cannot be read" if damaged else "cannot be used now"
         log.warning("state database %s %s (%s): this session goes on without it", path, what, exc)
-        self.app.notify(f"The state database {path} {what} ({exc}). This session goes on "
-                        "without it: no more cache, and alerts seen are not kept."
-                        + (" Move it aside to start afresh." if damaged else ""),
-                        title="State not kept", severity="warning", timeout=30)
+        self._on_event(StateUnavailable(path, damaged, str(exc)))
         db, self.db = self.db, None
         if db is not None:
             with contextlib.suppress(sqlite3.Error):
@@ -172,12 +178,21 @@ class LiveFeed:
         self._chores.add(task)
         task.add_done_callback(self._chores.discard)
 
-    async def stop(self) -> None:
-        if self.poller is not None:
-            await self.poller.stop()
+    async def written(self) -> None:
+        """Wait for the cache writes and chores queued so far (a failed one included)."""
         pending = [*self._writes.values(), *self._chores]
         if pending:
             await asyncio.gather(*pending, return_exceptions=True)
+
+    async def stop(self) -> None:
+        if self.poller is not None:
+            await self.poller.stop()
+        # Nothing is reported after the stop, and no heap release starts a thread.
+        for timer in (self._publishing, self._releasing):
+            if timer is not None:
+                timer.cancel()
+        self._publishing = self._releasing = None
+        await self.written()
         if self.db is not None:
             self.db.close()
             self.db = None
@@ -189,23 +204,25 @@ class LiveFeed:
         if self._publishing is not None:
             if self._publishing_news or not news:
                 return
-            self._publishing.stop()  # news: sooner than the freshness-only publish waiting
+            self._publishing.cancel()  # news: sooner than the freshness-only publish waiting
         self._publishing_news = news
         # News waits a moment for more; and while a large tenant is read, news comes in a
         # stream: at most one publish a second, each a snapshot and a screen rebuilt on the loop.
         soon = max(COALESCE_SECONDS, self._published_at + PUBLISH_GAP_SECONDS - now)
-        self._publishing = self.app.set_timer(soon if news else FRESHNESS_SECONDS, self._publish)
+        self._publishing = asyncio.get_running_loop().call_later(
+            soon if news else FRESHNESS_SECONDS, self._publish)
 
     def _publish(self) -> None:
         self._publishing = None
         self._published_at = asyncio.get_running_loop().time()
         news = self.store.news != self._news_shown
         self._news_shown = self.store.news
-        self.app.show_snapshot(self.store.snapshot())
+        self._on_event(SnapshotReady(self.store.snapshot()))
         if news:
             if self._releasing is not None:
-                self._releasing.stop()
-            self._releasing = self.app.set_timer(RELEASE_AFTER_SECONDS, self._release)
+                self._releasing.cancel()
+            self._releasing = asyncio.get_running_loop().call_later(RELEASE_AFTER_SECONDS,
+                                                                    self._release)
 
     def _release(self) -> None:
         self._releasing = None
