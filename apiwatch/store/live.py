@@ -19,6 +19,7 @@ from ..model import (
     Snapshot,
     SourceFailure,
     SourceHealth,
+    SourceStatus,
     Subscription,
 )
 
@@ -41,16 +42,16 @@ class SourceState:
     listing: Listing | None = None  # the pages the value was read from, for the next read
 
     @property
-    def status(self) -> str:
+    def status(self) -> SourceStatus:
         if self.error is None:
             if not self.attempted and self.fetched_at is None:
-                return "pending"
+                return SourceStatus.PENDING
             if self.cached:
-                return "cached"
-            return "degraded" if self.warnings else "ok"
+                return SourceStatus.CACHED
+            return SourceStatus.DEGRADED if self.warnings else SourceStatus.OK
         if self.fetched_at is None or self.failures_in_a_row >= FAILING_AFTER:
-            return "failing"
-        return "degraded"
+            return SourceStatus.FAILING
+        return SourceStatus.DEGRADED
 
     def health(self) -> SourceHealth:
         message = self.error.message if self.error else (
