@@ -5,7 +5,7 @@ status line, the Overview and the cache's load order all group the sources from 
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
 from enum import Enum
 from types import MappingProxyType
@@ -104,18 +104,17 @@ KINDS: Mapping[Kind, KindInfo] = MappingProxyType({
 })
 
 
-def sources(kinds: Kind | Iterable[Kind] = tuple(Kind), *scopes: Scope) -> tuple[Source, ...]:
-    """The sources of these kinds read at these scopes (every scope when none is named), in
-    their declared order."""
-    wanted = {kinds} if isinstance(kinds, Kind) else set(kinds)
+def sources(*kinds: Kind, scope: Scope | None = None) -> tuple[Source, ...]:
+    """The sources of these kinds (of every kind when none is named) read at this scope (at
+    any when none is), in their declared order."""
     return tuple(s for s, info in SOURCES.items()
-                 if info.kind in wanted and (not scopes or info.scope in scopes))
+                 if (not kinds or info.kind in kinds) and scope in (None, info.scope))
 
 
-SUBSCRIPTION_SOURCES = sources(tuple(Kind), Scope.SUBSCRIPTION)
-TENANT_SOURCES = sources(tuple(Kind), Scope.LIST, Scope.TENANT)
+SUBSCRIPTION_SOURCES = sources(scope=Scope.SUBSCRIPTION)
+TENANT_SOURCES = sources(scope=Scope.LIST) + sources(scope=Scope.TENANT)
 
 # Loaded from the cache before the others: what the Overview's cards count, and the kinds that
 # are small. The recommendations and Resource Graph's insights are half a large tenant's load:
 # without them the cards are right seconds sooner (and the status line says what is to come).
-CACHE_FIRST = frozenset(sources((Kind.ALERTS, Kind.INVENTORY, Kind.AUTOMATION)))
+CACHE_FIRST = frozenset(sources(Kind.ALERTS, Kind.INVENTORY, Kind.AUTOMATION))
