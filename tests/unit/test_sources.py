@@ -33,3 +33,52 @@ def test_a_source_state_is_one_of_the_declared_and_reads_as_its_name():
     assert json.dumps(plain(health["collections"]))
     assert json.loads(json.dumps([statuses["alerts"]])) == ["ok"]
     assert {"ok": 1}[statuses["alerts"]] == 1
+
+
+def test_each_source_has_one_kind_and_one_scope_and_each_kind_a_name():
+    from dataclasses import fields
+
+    from apiwatch.model.sources import KINDS, SOURCES, Kind, Scope, Source
+    from apiwatch.poller.engine import Intervals
+
+    assert list(SOURCES) == list(Source) and list(KINDS) == list(Kind)  # each declared once
+    assert all(isinstance(i.kind, Kind) and isinstance(i.scope, Scope) for i in SOURCES.values())
+    assert all(any(i.kind is kind for i in SOURCES.values()) for kind in Kind)  # none empty
+    names = [k.shown for k in KINDS.values()]
+    assert len(set(names)) == len(names)
+    # each kind is polled at an interval the config sets; and (the poller's tenant jobs are one
+    # a kind) at most one tenant-wide source a kind
+    intervals = {f.name for f in fields(Intervals)}
+    assert {k.polled_with.value for k in KINDS.values()} == intervals
+    tenant = [i.kind for i in SOURCES.values() if i.scope is not Scope.SUBSCRIPTION]
+    assert len(tenant) == len(set(tenant))
+    assert [s for s, i in SOURCES.items() if i.scope is Scope.LIST] == [Source.SUBSCRIPTIONS]
+
+
+def test_the_status_line_names_what_is_still_loading_by_the_kinds_names():
+    from apiwatch.model import Snapshot, SourceHealth, Subscription
+    from apiwatch.tui import format as fmt
+
+    subs = (Subscription("s1", "one"), Subscription("s2", "two"))
+    listed = SourceHealth("subscriptions", None, SourceStatus.OK, NOW)
+    alerts = SourceHealth("alerts", "s1", SourceStatus.OK, NOW)
+    snap = Snapshot(taken_at=NOW, subscriptions=subs, health=(listed, alerts))
+    assert fmt.kinds_loading(snap) == ("loading alerts 1/2, inventory 0/2, recommendations 0/2,"
+                                       " automation 0/2, insights")
+
+
+def test_the_cache_opens_what_the_overview_counts_first():
+    from apiwatch.model.sources import CACHE_FIRST, Kind, sources
+    from apiwatch.tui import format as fmt
+
+    assert set(fmt.API_SOURCES) | set(sources(Kind.ALERTS)) <= CACHE_FIRST
+    assert "subscriptions" in CACHE_FIRST  # the cards count per subscription listed
+    assert not CACHE_FIRST & set(sources(Kind.HEALTH, Kind.INSIGHTS))  # the bulk comes after
+
+
+def test_each_kind_is_polled_at_its_interval():
+    from apiwatch.poller.engine import Intervals
+
+    intervals = Intervals(alerts=1.0, inventory=2.0, automation=3.0)
+    assert [intervals.of(k) for k in ("alerts", "inventory", "health", "automation",
+                                      "insights")] == [1.0, 2.0, 2.0, 3.0, 2.0]
