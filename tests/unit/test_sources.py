@@ -55,6 +55,37 @@ def test_each_source_has_one_kind_and_one_scope_and_each_kind_a_name():
     assert [s for s, i in SOURCES.items() if i.scope is Scope.LIST] == [Source.SUBSCRIPTIONS]
 
 
+def test_the_poller_the_status_line_and_the_overview_put_each_source_in_the_same_kind():
+    """Each place that groups the sources, as it groups them: the kind of each source by the
+    poller's jobs, by the status line's 'loading …' and by the Overview's ages. (The Overview
+    once aged Resource Graph with the inventory, which the poller read as a job of its own.)"""
+    from apiwatch.model.sources import KINDS, SOURCES, Kind, Scope, Source
+    from apiwatch.poller.engine import SUBSCRIPTION_JOBS, TENANT_JOBS
+    from apiwatch.tui import format as fmt
+    from apiwatch.tui.screens.overview import KIND_SOURCES
+
+    named = {KINDS[kind].shown: kind for kind in Kind}
+    status_line = {s: named[name] for name, per_sub, tenant in fmt.KINDS_LOADED
+                   for s in (*per_sub, *tenant)}
+    overview = {s: named[name] for name, srcs in KIND_SOURCES for s in srcs}
+    polled_as = {s: kind for kind, s in TENANT_JOBS.items()}
+    polled_with = {s: kind for kind, srcs in SUBSCRIPTION_JOBS.items() for s in srcs}
+    declared = {s: i.kind for s, i in SOURCES.items()}
+
+    assert overview == declared
+    # the subscription list's own progress is said apart ('loading the subscription list…')
+    assert status_line == {s: k for s, k in declared.items() if s is not Source.SUBSCRIPTIONS}
+    assert polled_as.keys() | polled_with.keys() == set(Source)  # every source polled,
+    assert not polled_as.keys() & polled_with.keys()  # in one job
+    assert polled_as == {s: k for s, k in declared.items()
+                         if SOURCES[s].scope is not Scope.SUBSCRIPTION}
+    assert polled_with == {s: KINDS[k].polled_with for s, k in declared.items()
+                           if SOURCES[s].scope is Scope.SUBSCRIPTION}
+    assert overview["graph"] == status_line["graph"] == polled_as["graph"] == Kind.INSIGHTS
+    # and in one order, the vocabulary's
+    assert [n for n, *_ in fmt.KINDS_LOADED] == [n for n, _ in KIND_SOURCES] == list(named)
+
+
 def test_the_status_line_names_what_is_still_loading_by_the_kinds_names():
     from apiwatch.model import Snapshot, SourceHealth, Subscription
     from apiwatch.tui import format as fmt
