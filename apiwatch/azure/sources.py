@@ -13,6 +13,9 @@ from azure.core.exceptions import DecodeError
 
 from .. import steps
 from ..model import SourceFailure
+from ..model.sources import SUBSCRIPTION_SOURCES as SUBSCRIPTION_SOURCES  # for its readers
+from ..model.sources import TENANT_SOURCES as TENANT_SOURCES
+from ..model.sources import Source
 from ..steps import Steps
 from . import alerts, apim, assessments, automation, collections, graph, subscriptions
 from .errors import describe
@@ -20,10 +23,7 @@ from .pages import Listing, RawPages
 from .session import ArmSession
 from .wire import BadItem
 
-# Per-subscription sources and tenant-wide ones, with the job (kind) that polls them.
-SUBSCRIPTION_SOURCES = ("collections", "apim", "assessments", "alerts", "automations",
-                        "logic-apps")
-TENANT_SOURCES = ("subscriptions", "metadata", "graph")
+# Which sources there are, their kinds and scopes: apiwatch/model/sources.py.
 APIM_REQUESTS_PER_SUBSCRIPTION = 6
 # Bigger reads are parsed on the loop in slices (steps.py); smaller ones at once.
 SLICED_PARSE_ITEMS = 100
@@ -103,18 +103,18 @@ def _parse_list(source: str, sub: str | None, raw: Any, parser: Callable[[Any], 
 
 
 PARSERS: dict[str, Callable[[Any], Any]] = {
-    "collections": collections.parse_collection,
-    "assessments": assessments.parse_assessment,
-    "alerts": alerts.parse_alert,
-    "automations": automation.parse_automation,
-    "logic-apps": automation.parse_workflow,
-    "subscriptions": subscriptions.parse_subscription,
-    "metadata": assessments.parse_metadata,
+    Source.COLLECTIONS: collections.parse_collection,
+    Source.ASSESSMENTS: assessments.parse_assessment,
+    Source.ALERTS: alerts.parse_alert,
+    Source.AUTOMATIONS: automation.parse_automation,
+    Source.LOGIC_APPS: automation.parse_workflow,
+    Source.SUBSCRIPTIONS: subscriptions.parse_subscription,
+    Source.METADATA: assessments.parse_metadata,
 }
 
 
 # The alert list answers some alerts twice, in its two shapes: keep the one that says more.
-PREFER: dict[str, Callable[[Any, Any], Any]] = {"alerts": alerts.prefer}
+PREFER: dict[str, Callable[[Any, Any], Any]] = {Source.ALERTS: alerts.prefer}
 
 
 def parse_source(source: str, sub: str | None, raw: Any) -> tuple[Any, list[SourceFailure]]:
@@ -124,7 +124,7 @@ def parse_source(source: str, sub: str | None, raw: Any) -> tuple[Any, list[Sour
 
 def _parse_steps(source: str, sub: str | None, raw: Any
                  ) -> Steps[tuple[Any, list[SourceFailure]]]:
-    if source == "apim":
+    if source == Source.APIM:
         raw = raw if isinstance(raw, Mapping) else {}
         services, w1 = yield from _parse_list_steps(source, sub, raw.get("services"),
                                                     apim.parse_service)
@@ -132,7 +132,7 @@ def _parse_steps(source: str, sub: str | None, raw: Any
         ops, w3 = yield from _parse_list_steps(source, sub, raw.get("operations"),
                                                apim.parse_operation)
         return ApimData(services, apis, ops), w1 + w2 + w3
-    if source == "graph":
+    if source == Source.GRAPH:
         insights = {}
         for n, row in enumerate(_items(raw), 1):
             if n % STEP_ITEMS == 0:
@@ -146,9 +146,9 @@ def _parse_steps(source: str, sub: str | None, raw: Any
         return insights, []
     parsed, warnings = yield from _parse_list_steps(source, sub, raw, PARSERS[source],
                                                     PREFER.get(source))
-    if source == "assessments":
+    if source == Source.ASSESSMENTS:
         parsed = tuple(r for r in parsed if r.is_api_related)
-    if source == "subscriptions":
+    if source == Source.SUBSCRIPTIONS:
         parsed = tuple(s for s in parsed if subscriptions.usable(s))
     return parsed, warnings
 
@@ -174,22 +174,22 @@ async def _listing(session: ArmSession, source: str, sub: str | None,
                    subs: Sequence[str], previous: Listing | None = None) -> _Got:
     """The wire JSON of one source and any paging problems; for a source read through SDK
     listings, also its pages, and whether they were all as in `previous`."""
-    if source == "subscriptions":
+    if source == Source.SUBSCRIPTIONS:
         return _got(await subscriptions.list_subscriptions(session))
-    if source == "metadata":
+    if source == Source.METADATA:
         return _got(await assessments.list_metadata(session, subs[0]))
-    if source == "graph":
+    if source == Source.GRAPH:
         return _got(await graph.query_endpoint_rows(session, subs, previous))
     assert sub is not None
-    if source == "apim":
+    if source == Source.APIM:
         return await _apim(session, sub, previous)
-    if source == "logic-apps":
+    if source == Source.LOGIC_APPS:
         return _got(await automation.list_workflows(session, sub))
     lister = {
-        "collections": collections.list_collections,
-        "assessments": assessments.list_assessments,
-        "alerts": alerts.list_alerts,
-        "automations": automation.list_automations,
+        Source.COLLECTIONS: collections.list_collections,
+        Source.ASSESSMENTS: assessments.list_assessments,
+        Source.ALERTS: alerts.list_alerts,
+        Source.AUTOMATIONS: automation.list_automations,
     }[source]
     return _got(await lister(session, sub, previous))
 

@@ -17,6 +17,7 @@ from ..azure.pages import Listing
 from ..azure.sources import SourceRead
 from ..config import AzureSettings, PollingSettings
 from ..model import SourceFailure
+from ..model.sources import CACHE_FIRST  # what the Overview counts: loaded, shown first
 from ..poller.engine import Intervals, Poller
 from ..poller.memory import keep_long_lived, release_free_heap
 from ..store.live import LiveStore
@@ -39,9 +40,6 @@ ASKED_SECONDS = 30.0
 # News stopped for this long (a refresh's stream has ended): the heap its JSON left free is
 # handed back to the system.
 RELEASE_AFTER_SECONDS = 3.0
-# The cached sources the Overview's counts are made of, loaded and shown before the others.
-CACHE_FIRST = frozenset({"subscriptions", "collections", "apim", "alerts", "automations",
-                         "logic-apps"})
 
 
 class LiveFeed:

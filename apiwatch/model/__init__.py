@@ -22,6 +22,7 @@ from .inventory import (
     Subscription,
 )
 from .snapshot import ReadProgress, Snapshot, SourceFailure, SourceHealth, endpoint_health
+from .sources import Kind, Scope, Source, SourceStatus
 
 __all__ = [
     "KEY_UNAUTHENTICATED",
@@ -38,18 +39,22 @@ __all__ = [
     "Endpoint",
     "EndpointInsight",
     "Health",
+    "Kind",
     "LogicApp",
     "LogicTrigger",
     "OpenEnum",
     "ProvisioningState",
     "ReadProgress",
     "Recommendation",
+    "Scope",
     "SecurityAutomation",
     "SensitivityContext",
     "Severity",
     "Snapshot",
+    "Source",
     "SourceFailure",
     "SourceHealth",
+    "SourceStatus",
     "Subscription",
     "WorkflowState",
     "endpoint_health",

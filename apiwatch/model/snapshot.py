@@ -22,6 +22,7 @@ from .inventory import (
     EndpointInsight,
     Subscription,
 )
+from .sources import Source, SourceStatus
 
 T = TypeVar("T")
 
@@ -108,7 +109,7 @@ class Snapshot:
         """Tenant-wide reads are asked for the readable subscriptions: with every one refused
         (403 on its collections: no Security Reader there) none is read, or to wait for."""
         forbidden = {(f.subscription_id or "").lower() for f in self.failures
-                     if f.source == "collections" and f.status == 403}
+                     if f.source == Source.COLLECTIONS and f.status == 403}
         return any(s.subscription_id.lower() not in forbidden for s in self.subscriptions)
 
     @cached_property
@@ -116,7 +117,7 @@ class Snapshot:
         """(source, subscription or "") of each source read or failed at least once: asked by
         the status line at every tick, and by each card."""
         return frozenset((h.source, (h.subscription_id or "").lower()) for h in self.health
-                         if h.status != "pending")
+                         if h.status != SourceStatus.PENDING)
 
     def same_data(self, other: Snapshot) -> bool:
         """`other` holds the same data, read later: only its freshness and the sources' health
@@ -239,7 +240,7 @@ class SourceHealth:
 
     source: str
     subscription_id: str | None
-    status: str  # ok, degraded, failing, pending, cached (from the disk, not yet read again)
+    status: SourceStatus
     fetched_at: datetime | None  # the last good read
     last_error: str | None = None
     failures_in_a_row: int = 0
@@ -247,4 +248,5 @@ class SourceHealth:
     @property
     def stale(self) -> bool:
         """Shown data is older than the last attempt: the last read failed."""
-        return self.status in ("degraded", "failing", "cached") and self.fetched_at is not None
+        return (self.status in (SourceStatus.DEGRADED, SourceStatus.FAILING, SourceStatus.CACHED)
+                and self.fetched_at is not None)

@@ -15,25 +15,40 @@ from dataclasses import dataclass, field
 from .. import steps
 from ..azure.session import ArmSession
 from ..azure.sources import SourceRead, read_source
+from ..model.sources import KINDS, SOURCES, Kind, Scope, Source
 from ..store.live import LiveStore
 from .memory import keep_long_lived
 
 log = logging.getLogger(__name__)
 
-# kind -> the sources one job of that kind reads
-KINDS: dict[str, tuple[str, ...]] = {
-    "alerts": ("alerts",),
-    "inventory": ("collections", "apim", "assessments"),
-    "automation": ("automations", "logic-apps"),
-}
-TENANT_KINDS: dict[str, tuple[str, ...]] = {
-    "subscriptions": ("subscriptions",),
-    # Read first: every recommendation is shown with its metadata, and metadata arriving after
-    # 80,000 assessments redid them all in one snapshot (a 0.3 s stall of the console).
-    "metadata": ("metadata",),
-    "graph": ("graph",),
-}
-_FIRST = {"subscriptions": 0, "metadata": 1}
+# What one job reads, from the vocabulary (apiwatch/model/sources.py). For a subscription: the
+# sources polled at one interval, the job named after the kind whose interval it is (inventory:
+# collections, apim and assessments). For the tenant: one source, the job named after its kind,
+# each on its own as each waits for something else (metadata first, graph after the inventory).
+def _subscription_jobs() -> dict[Kind, tuple[Source, ...]]:
+    jobs: dict[Kind, tuple[Source, ...]] = {}
+    for source, info in SOURCES.items():
+        if info.scope is Scope.SUBSCRIPTION:
+            polled = KINDS[info.kind].polled_with
+            jobs[polled] = (*jobs.get(polled, ()), source)
+    return jobs
+
+
+def _tenant_jobs() -> dict[Kind, Source]:
+    jobs: dict[Kind, Source] = {}
+    for source, info in SOURCES.items():
+        if info.scope is not Scope.SUBSCRIPTION:
+            assert info.kind not in jobs, f"two tenant-wide sources of {info.kind}"
+            jobs[info.kind] = source
+    return jobs
+
+
+SUBSCRIPTION_JOBS = _subscription_jobs()
+TENANT_JOBS = _tenant_jobs()
+# Started first: the subscription list, which every other read is for; then the metadata, as
+# every recommendation is shown with its metadata, and metadata arriving after 80,000
+# assessments redid them all in one snapshot (a 0.3 s stall of the console).
+_FIRST = {Source.SUBSCRIPTIONS: 0, Source.METADATA: 1}
 # How long a first read's assessments wait for the metadata's first read before they go in
 # without it (and are redone, in slices, when it lands).
 METADATA_WAIT_SECONDS = 5.0
@@ -48,15 +63,14 @@ class Intervals:
     automation: float = 600.0
 
     def of(self, kind: str) -> float:
-        if kind in TENANT_KINDS:
-            return self.inventory
-        return float(getattr(self, kind))
+        return float(getattr(self, KINDS[Kind(kind)].polled_with.value))
 
 
 @dataclass
 class Job:
-    kind: str
+    kind: Kind
     subscription_id: str | None
+    sources: tuple[Source, ...] = ()
     due: float = 0.0
     failures: int = 0
     runs: int = 0
@@ -142,16 +156,16 @@ class Poller:
 
     def _ready(self, job: Job) -> bool:
         """Resource Graph asks for the subscriptions known readable: it waits for every
-        subscription's first inventory read (a 403 there leaves it out; the same subscriptions
-        each time keep its pages comparable from one read to the next)."""
-        return job.kind != "graph" or all(
-            j.runs > 0 for j in self.jobs.values() if j.kind == "inventory")
+        subscription's first read of its collections (a 403 there leaves it out; the same
+        subscriptions each time keep its pages comparable from one read to the next)."""
+        return Source.GRAPH not in job.sources or all(
+            j.runs > 0 for j in self.jobs.values() if Source.COLLECTIONS in j.sources)
 
-    def _tenant_scope(self, kind: str) -> list[str]:
+    def _tenant_scope(self, job: Job) -> list[str]:
         """The subscriptions a tenant-wide read is asked for."""
-        if kind == "graph":
+        if Source.GRAPH in job.sources:
             return self.store.readable()
-        if kind == "metadata":  # its route names none, but the SDK client wants one
+        if Source.METADATA in job.sources:  # its route names none, but the SDK client wants one
             return [s.subscription_id for s in self.store.subscriptions()][:1]
         return []
 
@@ -159,24 +173,29 @@ class Poller:
         return asyncio.get_running_loop().time()
 
     def _sync_jobs(self) -> None:
-        """One job per kind and subscription; jobs of subscriptions no longer listed go."""
+        """The jobs of every subscription and the tenant's; jobs of subscriptions no longer
+        listed go."""
         if self._synced == self.store.news:
             return  # the subscriptions cannot have changed (the loop wakes after every job)
         self._synced = self.store.news
-        wanted: set[tuple[str, str | None]] = set()
-        if not self.store.configured:
-            wanted.add(("subscriptions", None))
+        wanted: dict[tuple[Kind, str | None], tuple[Source, ...]] = {}
         subs = [s.subscription_id for s in self.store.subscriptions()]
+        for kind, source in TENANT_JOBS.items():
+            # The list is read unless the config names the subscriptions; the tenant-wide
+            # sources once there are subscriptions to ask them for.
+            if (not self.store.configured if SOURCES[source].scope is Scope.LIST else subs):
+                wanted[(kind, None)] = (source,)
         for sub in subs:
-            for kind in KINDS:
-                wanted.add((kind, sub))
-        if subs:
-            wanted.add(("metadata", None))
-            wanted.add(("graph", None))
+            for kind, sources in SUBSCRIPTION_JOBS.items():
+                wanted[(kind, sub)] = sources
+
+        def order(key: tuple[Kind, str | None]) -> tuple[int, str, str]:
+            first = min(_FIRST.get(source, len(_FIRST)) for source in wanted[key])
+            return first, key[0], key[1] or ""
+
         # Started in this order, so they take the free slots in it: metadata first.
-        for key in sorted(wanted - self.jobs.keys(),
-                          key=lambda k: (_FIRST.get(k[0], len(_FIRST)), k[0], k[1] or "")):
-            self.jobs[key] = Job(key[0], key[1], due=self._now())
+        for key in sorted(wanted.keys() - self.jobs.keys(), key=order):
+            self.jobs[key] = Job(key[0], key[1], wanted[key], due=self._now())
         for key in list(self.jobs.keys() - wanted):
             job = self.jobs.pop(key)
             if job.task and not job.task.done():
@@ -194,13 +213,13 @@ class Poller:
         retry_after: float | None = None
         ok = True
         try:
-            sources = KINDS.get(job.kind) or TENANT_KINDS[job.kind]
+            sources = job.sources
             gates = self._limits(job.subscription_id)
             for gate in gates:
                 await gate.acquire()
             try:
-                readable = self._tenant_scope(job.kind)
-                if job.kind in ("graph", "metadata") and not readable:
+                readable = self._tenant_scope(job)
+                if not readable and any(SOURCES[s].scope is Scope.TENANT for s in sources):
                     return
                 # Each read is applied (and handed to the cache writer) as it ends: a job's
                 # sources do not wait for each other holding their wire JSON.
@@ -225,18 +244,18 @@ class Poller:
             ok = False
         finally:
             self._reschedule(job, ok, retry_after)
-            if job.kind == "metadata":
+            if Source.METADATA in job.sources:
                 self._metadata_tried.set()
             self._wake.set()
 
-    async def _read_and_apply(self, source: str, sub: str | None, readable: list[str]
+    async def _read_and_apply(self, source: Source, sub: str | None, readable: list[str]
                               ) -> tuple[bool, float | None]:
         read = await read_source(self.session, source, sub, subscriptions_for_tenant=readable,
                                  previous=self.store.listing(source, sub))
-        if source == "assessments" and read.ok and not read.unchanged:
+        if source == Source.ASSESSMENTS and read.ok and not read.unchanged:
             await self._metadata_first()
         self.store.apply(read)
-        if source == "metadata":
+        if source == Source.METADATA:
             self._metadata_tried.set()
         if self.on_read is not None:  # failed reads too: the cache keeps why a source failed
             self.on_read(read)
@@ -251,7 +270,7 @@ class Poller:
         before it lands is redone when it does (while a large tenant is first read, metadata
         read in parallel ended after several subscriptions' 1,600 assessments each). One
         deadline for all: a slow metadata read holds each waiting job's slot."""
-        if self._metadata_tried.is_set() or self.store.holds("metadata"):
+        if self._metadata_tried.is_set() or self.store.holds(Source.METADATA):
             return
         now = self._now()
         if self._metadata_deadline is None:

@@ -7,8 +7,9 @@ from collections.abc import Callable, Sequence
 from datetime import datetime, timezone
 
 from ..azure.session import ArmSession
-from ..azure.sources import SUBSCRIPTION_SOURCES, SourceRead, read_source
+from ..azure.sources import SourceRead, read_source
 from ..model import Snapshot
+from ..model.sources import SUBSCRIPTION_SOURCES, Scope, Source, sources
 from ..store.live import LiveStore
 from .memory import keep_long_lived
 
@@ -18,15 +19,17 @@ PARALLEL_READS = 32
 # Each subscription's longest page chains first, so that none starts last and forms the tail.
 # Subscription by subscription, not every assessment list first: those bunched together
 # decode their pages on the loop at the same moments (the bench's loop lag p99 doubled).
-_LONGEST = ("assessments", "apim", "alerts")
+_LONGEST = (Source.ASSESSMENTS, Source.APIM, Source.ALERTS)
 BULK_ORDER = _LONGEST + tuple(s for s in SUBSCRIPTION_SOURCES
-                              if s not in _LONGEST and s != "collections")
+                              if s not in _LONGEST and s != Source.COLLECTIONS)
+# Asked for the subscriptions found readable, once their collections are read.
+TENANT_WIDE = sources(scope=Scope.TENANT)
 FREEZE_EVERY = 16  # reads between two GC freezes (each walks the young generations)
 
 
 async def read_all(session: ArmSession, store: LiveStore) -> None:
     if not store.configured:
-        store.apply(await read_source(session, "subscriptions"))
+        store.apply(await read_source(session, Source.SUBSCRIPTIONS))
     gate = asyncio.Semaphore(PARALLEL_READS)
 
     async def one(source: str, sub: str | None, **kw: object):  # type: ignore[no-untyped-def]
@@ -47,7 +50,7 @@ async def read_all(session: ArmSession, store: LiveStore) -> None:
     # Collections first (the gate is first come, first served): they tell which subscriptions
     # are readable, which the tenant-wide reads need. Those then run beside the bulk, on a slot
     # of their own, instead of trailing it: Resource Graph pages follow one another.
-    first = [asyncio.ensure_future(read_and_apply("collections", sub)) for sub in subs]
+    first = [asyncio.ensure_future(read_and_apply(Source.COLLECTIONS, sub)) for sub in subs]
     bulk = [asyncio.ensure_future(read_and_apply(src, sub)) for sub in subs
             for src in BULK_ORDER]
     tenant: asyncio.Future[list[SourceRead]] | None = None
@@ -56,7 +59,7 @@ async def read_all(session: ArmSession, store: LiveStore) -> None:
         readable = store.readable()
         tenant = asyncio.gather(*(
             read_source(session, source, None, subscriptions_for_tenant=readable)
-            for source in ("metadata", "graph"))) if readable else None
+            for source in TENANT_WIDE)) if readable else None
         await asyncio.gather(*bulk)
         if tenant is not None:
             for read in await tenant:

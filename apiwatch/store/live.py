@@ -17,8 +17,10 @@ from ..model import (
     AssessmentMetadata,
     Recommendation,
     Snapshot,
+    Source,
     SourceFailure,
     SourceHealth,
+    SourceStatus,
     Subscription,
 )
 
@@ -41,16 +43,16 @@ class SourceState:
     listing: Listing | None = None  # the pages the value was read from, for the next read
 
     @property
-    def status(self) -> str:
+    def status(self) -> SourceStatus:
         if self.error is None:
             if not self.attempted and self.fetched_at is None:
-                return "pending"
+                return SourceStatus.PENDING
             if self.cached:
-                return "cached"
-            return "degraded" if self.warnings else "ok"
+                return SourceStatus.CACHED
+            return SourceStatus.DEGRADED if self.warnings else SourceStatus.OK
         if self.fetched_at is None or self.failures_in_a_row >= FAILING_AFTER:
-            return "failing"
-        return "degraded"
+            return SourceStatus.FAILING
+        return SourceStatus.DEGRADED
 
     def health(self) -> SourceHealth:
         message = self.error.message if self.error else (
@@ -170,33 +172,33 @@ class LiveStore:
         return list(self._listed())
 
     def _listed(self) -> tuple[Subscription, ...]:
-        state = self.states.get(("subscriptions", None))
+        state = self.states.get((Source.SUBSCRIPTIONS, None))
         return tuple(state.value or ()) if state else ()
 
     def readable(self) -> list[str]:
         """Subscriptions whose Security reads last worked (for tenant-wide queries)."""
         out = []
         for sub in self.subscriptions():
-            state = self.states.get(("collections", sub.subscription_id.lower()))
+            state = self.states.get((Source.COLLECTIONS, sub.subscription_id.lower()))
             if state is None or state.error is None or (state.error.status or 0) != 403:
                 out.append(sub.subscription_id)
         return out
 
     # -- reading ----------------------------------------------------------------------------
-    PREPARED = frozenset({"assessments", "metadata"})  # the sources prepare_steps works for
+    PREPARED = frozenset({Source.ASSESSMENTS, Source.METADATA})  # what prepare_steps works for
 
     def prepare_steps(self, source: str, sub: str | None) -> steps.Steps[None]:
         """Build, in slices, what the next snapshot would otherwise build in one go after this
         source's read: a large subscription's recommendations with their metadata are 5 ms of
         work, and while a tenant is first read, a snapshot met several of them at once."""
-        if source == "assessments" and sub:
+        if source == Source.ASSESSMENTS and sub:
             yield from self._with_metadata_steps(sub.lower())
-        elif source == "metadata":
+        elif source == Source.METADATA:
             for each in self.subscriptions():
                 yield from self._with_metadata_steps(each.subscription_id.lower())
 
     def _metadata_by_key(self) -> tuple[int, dict[str, AssessmentMetadata]]:
-        state = self.states.get(("metadata", None))
+        state = self.states.get((Source.METADATA, None))
         held = state.value if state is not None else None
         changes = state.changes if state is not None and held is not None else -1
         if self._metadata[0] != changes:
@@ -206,7 +208,7 @@ class LiveStore:
     def _with_metadata_steps(self, sub: str) -> steps.Steps[tuple[Recommendation, ...]]:
         """One subscription's recommendations with their metadata (the list call returns none),
         redone only when its assessments or the metadata changed."""
-        state = self.states.get(("assessments", sub))
+        state = self.states.get((Source.ASSESSMENTS, sub))
         if state is None or state.value is None:
             return ()
         metadata_changes, by_key = self._metadata_by_key()
@@ -260,21 +262,21 @@ class LiveStore:
             return cached(source, (source,),
                           lambda: tuple(chain.from_iterable(self._values(source, ids))))
 
-        apim = list(self._values("apim", ids))
-        metadata_state = self.states.get(("metadata", None))
+        apim = list(self._values(Source.APIM, ids))
+        metadata_state = self.states.get((Source.METADATA, None))
         metadata = tuple(metadata_state.value or ()) if metadata_state else ()
 
         def with_metadata(sub: str) -> tuple[Recommendation, ...]:
             return steps.run(self._with_metadata_steps(sub))
 
         recommendations: tuple[Recommendation, ...] = cached(
-            "recommendations", ("assessments", "metadata"),
+            "recommendations", (Source.ASSESSMENTS, Source.METADATA),
             lambda: tuple(chain.from_iterable(with_metadata(sub.lower()) for sub in ids)),
         )
         for gone in self._recommendations.keys() - wanted:
             del self._recommendations[gone]
-        graph_state = self.states.get(("graph", None))
-        insights = cached("graph", ("graph",),
+        graph_state = self.states.get((Source.GRAPH, None))
+        insights = cached("graph", (Source.GRAPH,),
                           lambda: dict(graph_state.value or {}) if graph_state else {})
         relevant = [s for (source, sub), s in self.states.items()
                     if sub is None or sub in wanted]
@@ -285,19 +287,19 @@ class LiveStore:
         snapshot = Snapshot(
             taken_at=max(fetched) if fetched else self.clock(),
             subscriptions=tuple(subs),
-            collections=flat("collections"),
-            services=cached("services", ("apim",), lambda: tuple(chain.from_iterable(
+            collections=flat(Source.COLLECTIONS),
+            services=cached("services", (Source.APIM,), lambda: tuple(chain.from_iterable(
                 a.services for a in apim if isinstance(a, ApimData)))),
-            apis=cached("apis", ("apim",), lambda: tuple(chain.from_iterable(
+            apis=cached("apis", (Source.APIM,), lambda: tuple(chain.from_iterable(
                 a.apis for a in apim if isinstance(a, ApimData)))),
-            endpoints=cached("endpoints", ("apim",), lambda: tuple(chain.from_iterable(
+            endpoints=cached("endpoints", (Source.APIM,), lambda: tuple(chain.from_iterable(
                 a.endpoints for a in apim if isinstance(a, ApimData)))),
             insights=insights,
             recommendations=recommendations,
             metadata=metadata,
-            alerts=flat("alerts"),
-            logic_apps=flat("logic-apps"),
-            automations=flat("automations"),
+            alerts=flat(Source.ALERTS),
+            logic_apps=flat(Source.LOGIC_APPS),
+            automations=flat(Source.AUTOMATIONS),
             failures=failures,
             health=tuple(s.health() for s in relevant),
             from_cache=any(s.cached for s in relevant),

@@ -11,6 +11,7 @@ from rich.cells import cell_len, set_cell_size
 from rich.text import Text
 
 from ..model import AlertStatus, Health, ReadProgress, Severity, Snapshot
+from ..model.sources import KINDS, Kind, Scope, Source, SourceStatus, sources
 from ..safe_text import shown
 
 
@@ -235,15 +236,11 @@ def middle_cut(text: str, width: int) -> str:
 
 
 # The APIs and their collections (what the Overview's coverage card counts).
-API_SOURCES = ("collections", "apim")
-# What the console shows, by the sources it is made of: per subscription, tenant-wide.
-KINDS_LOADED = (
-    ("alerts", ("alerts",), ()),
-    ("APIs", API_SOURCES, ()),
-    ("recommendations", ("assessments",), ("metadata",)),
-    ("automation", ("automations", "logic-apps"), ()),
-    ("insights", (), ("graph",)),
-)
+API_SOURCES = sources(Kind.INVENTORY, scope=Scope.SUBSCRIPTION)
+# Each kind of data the console shows, by its name and the sources it is made of: read for
+# each subscription, and for the tenant (the subscription list's own progress is said apart).
+KINDS_LOADED = tuple((KINDS[kind].shown, sources(kind, scope=Scope.SUBSCRIPTION),
+                      sources(kind, scope=Scope.TENANT)) for kind in Kind)
 
 
 def still_loading(snapshot: Snapshot, per_subscription: Iterable[str]) -> str | None:
@@ -291,4 +288,5 @@ def _first_read(snapshot: Snapshot, per_subscription: Iterable[str],
 def _listed(snapshot: Snapshot) -> bool:
     """The subscription list has been tried: none listed then means none to wait for (its
     failure is said on its own)."""
-    return any(h.source == "subscriptions" and h.status != "pending" for h in snapshot.health)
+    return any(h.source == Source.SUBSCRIPTIONS and h.status != SourceStatus.PENDING
+               for h in snapshot.health)

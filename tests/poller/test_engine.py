@@ -215,3 +215,25 @@ async def test_an_answer_that_never_ends_in_time_fails_and_backs_off(emu):
             await running.stop()
     # backing off: 0.05 s, then 0.1 s, then 0.2 s (each ±25 %: they cannot overlap)
     assert delays[0] < delays[1] < delays[2] and delays[2] > 0.14, delays
+
+
+async def test_every_source_is_polled_as_its_declared_kind(running):
+    """The poller's jobs are named by the vocabulary's kinds: a tenant-wide source's job by its
+    own kind (Resource Graph's is insights, as the status line and the Overview say), a
+    subscription's by the kind whose interval it is read at."""
+    from apiwatch.model.sources import KINDS, SOURCES, Kind, Scope, Source
+
+    poller = running.poller
+    await running.until(lambda: any(Source.GRAPH in j.sources and j.runs
+                                    for j in poller.jobs.values()))
+    polled: dict[str, set[str]] = {}
+    for (kind, _), job in poller.jobs.items():
+        for source in job.sources:
+            polled.setdefault(source, set()).add(kind)
+    assert set(polled) == set(Source)  # every source is read
+    for source, kinds in polled.items():
+        info = SOURCES[source]
+        expected = (KINDS[info.kind].polled_with if info.scope is Scope.SUBSCRIPTION
+                    else info.kind)
+        assert kinds == {expected}, source
+    assert polled["graph"] == {"insights"} and poller.cycles[Kind.INSIGHTS] >= 1

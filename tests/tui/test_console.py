@@ -726,3 +726,21 @@ async def test_an_alerts_full_name_is_in_its_detail_at_80_columns(demo_snapshot)
             drawn += "".join(strip.text for strip in widget.render_lines(region))
         # wrapped over lines (and a column of labels), but all of it there
         assert "".join(longest.display_name.split()) in "".join(drawn.split())
+
+
+async def test_the_overview_ages_each_kind_of_data_as_the_poller_reads_it(demo_snapshot):
+    """Resource Graph's insights are their own kind (polled on their own): an old graph read is
+    said as old insights, and does not make the inventory look old. Recommendations too."""
+    from datetime import timedelta
+
+    from .conftest import FROZEN
+
+    old = {"graph": FROZEN - timedelta(hours=2), "assessments": FROZEN - timedelta(minutes=20)}
+    health = tuple(replace(h, fetched_at=old.get(h.source, h.fetched_at))
+                   for h in demo_snapshot.health)
+    app = make_app(replace(demo_snapshot, health=health))
+    async with app.run_test(size=(160, 30)) as pilot:
+        await ready(pilot)
+        line = str(app.screen.query_one("#sources").content).splitlines()[0]
+    assert line == ("Data alerts just now · inventory just now · recommendations 20m ago · "
+                    "automation just now · insights 2h ago")

@@ -13,6 +13,8 @@ from textual.containers import Horizontal
 from textual.widgets import Static
 
 from ...model import ApiCollection, Severity
+from ...model.sources import KINDS, Kind
+from ...model.sources import sources as sources_of
 from ...safe_text import shown
 from .. import format as fmt
 from ..navigation import Open
@@ -31,9 +33,8 @@ RISK_COLUMNS = [
 ]
 
 
-KIND_SOURCES = (("alerts", ("alerts",)),
-                ("inventory", ("collections", "apim", "assessments", "graph")),
-                ("automation", ("automations", "logic-apps")))
+# How fresh each kind of data is, by its name and every source it is made of.
+KIND_SOURCES = tuple((KINDS[kind].shown, sources_of(kind)) for kind in Kind)
 
 
 class OverviewScreen(AreaScreen):
@@ -122,7 +123,7 @@ class OverviewScreen(AreaScreen):
         if views is None or self._coverage is None or self._counts is None:
             return
         for card, grid, sources in (("#coverage", self._coverage, fmt.API_SOURCES),
-                                    ("#alert-counts", self._counts, ("alerts",))):
+                                    ("#alert-counts", self._counts, sources_of(Kind.ALERTS))):
             loading = fmt.still_loading(views.snapshot, sources)
             drawn = self._cards_shown.get(card)
             if drawn is not None and drawn[0] is grid and drawn[1] == loading:

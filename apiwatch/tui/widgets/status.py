@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, cast
 from rich.text import Text
 from textual.widgets import Static
 
+from ...model.sources import Source
 from ...safe_text import shown
 from .. import format as fmt
 from ..format import CRUMB_SEPARATOR, age, fit_crumb
@@ -37,7 +38,7 @@ class StatusLine(Static):
             snap = views.snapshot
             now = app.clock()
             alert_times = [h.fetched_at for h in snap.health
-                           if h.source == "alerts" and h.fetched_at]
+                           if h.source == Source.ALERTS and h.fetched_at]
             if alert_times:
                 parts.append(Text(f"alerts {age(min(alert_times), now)}"))
             else:
