@@ -6,10 +6,15 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
+from datetime import datetime
 from enum import Enum
+from typing import Literal
 
 from ..model import AlertStatus, Severity, Snapshot
+from ..model.sources import Source
+from ..safe_text import shown
 from ..store.views import Views
+from .words import age, kinds_loading
 
 
 class Taken(Enum):
@@ -26,6 +31,17 @@ class Shown:
     # Alert ids the first look took as the baseline (to be kept on disk), or none.
     baseline: tuple[str, ...] = ()
     announcement: str | None = None
+
+
+Tone = Literal["plain", "error", "warning", "strong", "badge"]
+
+
+@dataclass(frozen=True, slots=True)
+class StatusPart:
+    """One part of the status line: its words (safe to draw) and how loud it is."""
+
+    text: str
+    tone: Tone = "plain"
 
 
 def alerts_read_everywhere(snapshot: Snapshot) -> bool:
@@ -83,6 +99,48 @@ class ConsoleState:
     def redraw(self) -> None:
         """Every screen draws its rows again (a theme change restyles them)."""
         self.version += 1
+
+    # -- what the status line says ---------------------------------------------------------
+    def status(self, now: datetime) -> tuple[StatusPart, ...]:
+        """Freshness and health of the data, read-only, marks, unseen alerts, in that order;
+        what is long and passing (what is still loading) last, so 80 columns cut only it."""
+        parts: list[StatusPart] = []
+        last: list[StatusPart] = []
+        views = self.views
+        if self.loading_error:
+            parts.append(StatusPart(shown(self.loading_error), "error"))
+        elif views is None:
+            parts.append(StatusPart("reading Azure…"))
+        else:
+            snap = views.snapshot
+            alert_times = [h.fetched_at for h in snap.health
+                           if h.source == Source.ALERTS and h.fetched_at]
+            if alert_times:
+                parts.append(StatusPart(f"alerts {age(min(alert_times), now)}"))
+            else:
+                parts.append(StatusPart(f"data {age(snap.taken_at, now)}"))
+            if snap.from_cache:
+                parts.append(StatusPart("cached", "warning"))
+            elif any(h.stale for h in snap.health):
+                parts.append(StatusPart("stale", "warning"))
+            failing = {f.subscription_id or "tenant" for f in snap.failures}
+            if failing and not snap.subscriptions:
+                parts.append(StatusPart(shown(str(snap.failures[0])), "error"))
+            elif failing:
+                parts.append(StatusPart(f"{len(failing)} scope(s) failing", "warning"))
+            loading = kinds_loading(snap)
+            if loading:
+                last.append(StatusPart(loading, "warning"))
+            elif self.refreshing:
+                parts.append(StatusPart("refreshing…"))
+        if self.read_only:
+            parts.append(StatusPart("READ-ONLY", "badge"))
+        if self.marks:
+            parts.append(StatusPart(f"{len(self.marks)} marked", "strong"))
+        unseen = self.unseen_alert_count
+        if unseen:
+            parts.append(StatusPart(f"{unseen} new alert(s)", "strong"))
+        return (*parts, *last)
 
     # -- alerts seen, new, announced --------------------------------------------------------
     def seen_from_disk(self, seen: Iterable[str], baseline: bool) -> None:

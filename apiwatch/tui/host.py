@@ -16,6 +16,7 @@ if TYPE_CHECKING:
     from ..actions.audit import AuditLog
     from ..azure.session import ArmSession
     from ..config import Config
+    from ..console.state import ConsoleState
     from ..model import Alert, AlertStatus
     from ..store.views import Views
     from .format import Palette
@@ -38,6 +39,7 @@ class Responding(Protocol):
 
 class Console(Protocol):
     # what is shown
+    state: ConsoleState
     config: Config
     views: Views | None
     version: int

@@ -8,10 +8,8 @@ from typing import TYPE_CHECKING, cast
 from rich.text import Text
 from textual.widgets import Static
 
-from ...model.sources import Source
 from ...safe_text import shown
-from .. import format as fmt
-from ..format import CRUMB_SEPARATOR, age, fit_crumb
+from ..format import CRUMB_SEPARATOR, fit_crumb
 
 if TYPE_CHECKING:
     from ..host import Console
@@ -26,47 +24,16 @@ class StatusLine(Static):
         self.update_status()
 
     def update_status(self) -> None:
+        """Draw what the console's state says (console/state.py); nothing decided here."""
         app = cast("Console", self.app)
-        parts: list[Text] = []
-        last: list[Text] = []  # long and passing: after what must not be cut off at 80 columns
-        views = app.views
-        if app.loading_error:
-            parts.append(Text(shown(app.loading_error), style="bold red"))
-        elif views is None:
-            parts.append(Text("reading Azure…"))
-        else:
-            snap = views.snapshot
-            now = app.clock()
-            alert_times = [h.fetched_at for h in snap.health
-                           if h.source == Source.ALERTS and h.fetched_at]
-            if alert_times:
-                parts.append(Text(f"alerts {age(min(alert_times), now)}"))
-            else:
-                parts.append(Text(f"data {age(snap.taken_at, now)}"))
-            if snap.from_cache:
-                parts.append(Text("cached", style="bold yellow"))
-            elif any(h.stale for h in snap.health):
-                parts.append(Text("stale", style="bold yellow"))
-            failing = {f.subscription_id or "tenant" for f in snap.failures}
-            if failing and not snap.subscriptions:
-                parts.append(Text(shown(str(snap.failures[0])), style="bold red"))
-            elif failing:
-                parts.append(Text(f"{len(failing)} scope(s) failing", style="bold yellow"))
-            loading = fmt.kinds_loading(snap)
-            if loading:
-                last.append(Text(loading, style="bold yellow"))
-            elif app.refreshing:
-                parts.append(Text("refreshing…"))
-        if app.read_only:
-            parts.append(Text("READ-ONLY", style="bold reverse"))
-        if app.marks:
-            parts.append(Text(f"{len(app.marks)} marked", style="bold"))
-        unseen = app.unseen_alert_count
-        if unseen:
-            parts.append(Text(f"{unseen} new alert(s)", style="bold"))
-        line = Text(" · ").join(parts + last)
+        parts = app.state.status(app.clock())
+        line = Text(" · ").join(Text(p.text, style=TONES[p.tone]) for p in parts)
         if line != self.content:  # a poll that changed nothing must not cost a frame
             self.update(line)
+
+
+TONES = {"plain": "", "error": "bold red", "warning": "bold yellow", "strong": "bold",
+         "badge": "bold reverse"}
 
 
 class Crumb(Static):
