@@ -10,7 +10,7 @@ import signal
 import time
 from collections.abc import Awaitable, Callable, Iterable
 from datetime import datetime, timezone
-from typing import TYPE_CHECKING, Generic, TypeVar
+from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 from textual import work
 from textual.app import App
@@ -18,6 +18,7 @@ from textual.binding import Binding
 from textual.css.query import NoMatches
 from textual.filter import LineFilter, Monochrome, NoColor
 from textual.notifications import SeverityLevel
+from textual.screen import Screen
 from textual.timer import Timer
 
 from .. import steps
@@ -29,8 +30,8 @@ from ..safe_text import shown, shown_block
 from ..store.views import Views
 from . import format as fmt
 from .commands import JumpCommands
-from .feed_event import FeedEvent
 from .keymap import check_config, theme_names
+from .messages import FeedEvent, Responded
 from .navigation import Open, Target
 from .screens.alerts import AlertScreen, AlertsScreen
 from .screens.audit import AuditScreen
@@ -267,7 +268,8 @@ class ApiWatchApp(App[int]):
         if self._responder is None:
             from .respond import Responder
 
-            self._responder = Responder(self)
+            self._responder = Responder(self, self.state, self.config, lambda: self.audit,
+                                        self.arm_session)
         return self._responder
 
     async def arm_session(self) -> ArmSession:
@@ -279,6 +281,28 @@ class ApiWatchApp(App[int]):
             await session.__aenter__()
             self._session = session
         return self._session
+
+    # -- what the responder asks of the console, and what it leaves to apply ---------------
+    def ask(self, screen: Screen[Any]) -> Awaitable[Any]:
+        return self.push_screen_wait(screen)
+
+    def show(self, screen: Screen[Any]) -> Awaitable[Any]:
+        return self.push_screen(screen)
+
+    def say(self, text: str, severity: SeverityLevel = "information") -> None:
+        self.notify(text, severity=severity)
+
+    def on_responded(self, message: Responded) -> None:
+        outcome = message.outcome
+        if outcome.audit_changed:
+            self.audit_changed()
+        if outcome.alert_status is not None:
+            ids, status = outcome.alert_status
+            self.apply_alert_status(set(ids), status)
+        if outcome.refresh_in == 0:
+            self.action_refresh()
+        elif outcome.refresh_in is not None:
+            self.set_timer(outcome.refresh_in, self.action_refresh)
 
     def audit_changed(self) -> None:
         for screen in self._area_screens():

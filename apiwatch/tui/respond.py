@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 from collections.abc import Awaitable, Callable, Sequence
 from datetime import timedelta
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, Protocol
 
 from rich.console import Group
 from rich.syntax import Syntax
@@ -21,6 +21,7 @@ from ..actions.onboarding import offboard, onboard
 from ..actions.simulate import asc_location, probe_endpoint, probe_url, sample_alerts
 from ..actions.targets import TargetError, trigger_items
 from ..azure.errors import describe
+from ..console.outcome import Outcome
 from ..model import Alert, normalize
 from ..redact import redact
 from ..safe_text import shown
@@ -29,7 +30,12 @@ from .screens.dialogs import ConfirmScreen, PickScreen, ProgressScreen
 from .text import add_row, data
 
 if TYPE_CHECKING:
-    from .host import Console
+    from textual.screen import Screen
+
+    from ..actions.audit import AuditLog
+    from ..azure.session import ArmSession
+    from ..config import Config
+    from ..console.state import ConsoleState
 
 PREVIEW_LINES = 40
 # What a state change is called where the user decides (button, question) and waits for it:
@@ -42,18 +48,38 @@ ALERT_STATE_WORDS = {
 }
 
 
+class Dialogs(Protocol):
+    """What the responder needs of the console: to ask, to show, to say."""
+
+    def ask(self, screen: Screen[Any]) -> Awaitable[Any]: ...  # a dialog, waited for
+
+    def show(self, screen: Screen[Any]) -> Awaitable[Any]: ...  # a dialog it updates itself
+
+    def say(self, text: str, severity: str = "information") -> None: ...  # a toast
+
+    def bell(self) -> None: ...
+
+
 class Responder:
-    def __init__(self, app: Console) -> None:
-        self.app = app
+    """Each write flow reads the console's state, asks through `dialogs`, and returns the
+    Outcome for the app to apply (None when nothing was done)."""
+
+    def __init__(self, dialogs: Dialogs, state: ConsoleState, config: Config,
+                 audit: Callable[[], AuditLog],
+                 session: Callable[[], Awaitable[ArmSession]]) -> None:
+        self.dialogs = dialogs
+        self.state = state
+        self.config = config
+        self._audit = audit
+        self._session = session
         self._identity: str | None = None
 
     async def _context(self, progress: ProgressScreen) -> ActionContext:
-        app = self.app
-        session = await app.arm_session()
+        session = await self._session()
         if self._identity is None:
             self._identity = await signed_in_identity(session.credential,
-                                                      app.config.azure.scope)
-        return ActionContext(session, app.audit, self._identity, app.read_only,
+                                                      self.config.azure.scope)
+        return ActionContext(session, self._audit(), self._identity, self.state.read_only,
                              on_progress=progress.update)
 
     async def _run(self, title: str, labels: Sequence[str],
@@ -61,7 +87,7 @@ class Responder:
         progress = ProgressScreen(title, labels)
         # Mounted before the first result can reach it: a fast answer once updated a dialog
         # not yet composed and took the console down (NoMatches '#rows').
-        await self.app.push_screen(progress)
+        await self.dialogs.show(progress)
         try:
             ctx = await self._context(progress)
             result = await work(ctx)
@@ -72,36 +98,35 @@ class Responder:
             progress.finish(None, redact(describe(exc).message))
             return None
         progress.finish(result)
-        self.app.audit_changed()
         return result
 
     def _blocked(self) -> bool:
-        if self.app.read_only:
-            self.app.notify("Read-only mode: writes are off (W turns them on).", severity="warning")
-            self.app.bell()
+        if self.state.read_only:
+            self.dialogs.say("Read-only mode: writes are off (W turns them on).", "warning")
+            self.dialogs.bell()
             return True
         return False
 
     # -- trigger a logic app ----------------------------------------------------------------
-    async def trigger(self, resource_ids: Sequence[str], recommendation: str | None) -> None:
-        app = self.app
-        if self._blocked() or app.views is None:
+    async def trigger(self, resource_ids: Sequence[str],
+                      recommendation: str | None) -> Outcome | None:
+        if self._blocked() or self.state.views is None:
             return
-        snapshot = app.views.snapshot
+        snapshot = self.state.views.snapshot
         try:
             items, kind, subscription = trigger_items(snapshot, resource_ids, recommendation)
         except TargetError as exc:
-            app.notify(str(exc), severity="error")
+            self.dialogs.say(str(exc), severity="error")
             return
         choices = logic_app_choices(snapshot, subscription, kind)
         sub_name = next((s.label for s in snapshot.subscriptions
                          if s.subscription_id.lower() == subscription), subscription)
         if not choices:
             article = "an" if kind[:1] in "aeiou" else "a"
-            app.notify(f"No logic app in {sub_name} can take {article} {kind}.",
-                       severity="warning")
+            self.dialogs.say(f"No logic app in {sub_name} can take {article} {kind}.",
+                             severity="warning")
             return
-        choice: LogicAppChoice | None = await app.push_screen_wait(PickScreen(
+        choice: LogicAppChoice | None = await self.dialogs.ask(PickScreen(
             f"Trigger a logic app on {len(items)} {kind}(s) in {sub_name}",
             [(_choice_label(c), c, c.selectable) for c in choices],
             note="Logic apps named by Defender workflow automations, and logic apps whose "
@@ -109,9 +134,9 @@ class Responder:
         ))
         if choice is None:
             return
-        recent = app.audit.recently_triggered(
+        recent = self._audit().recently_triggered(
             choice.app.id, [i.resource_id for i in items],
-            timedelta(minutes=app.config.actions.retrigger_minutes),
+            timedelta(minutes=self.config.actions.retrigger_minutes),
         )
         body = Table.grid(padding=(0, 2))
         body.add_column(style="bold")
@@ -124,7 +149,7 @@ class Responder:
         if recent:
             parts.append(data(
                 f"\n{choice.app.name} was triggered on {len(recent)} of these within the last "
-                f"{app.config.actions.retrigger_minutes:g} minutes. Trigger again?",
+                f"{self.config.actions.retrigger_minutes:g} minutes. Trigger again?",
                 style="bold yellow",
             ))
         preview = json.dumps(items[0].payload, indent=2).splitlines()
@@ -133,19 +158,20 @@ class Responder:
         parts.append(Text("\nPayload of the first resource:", style="bold"))
         parts.append(Syntax("\n".join(preview), "json", theme="ansi_dark", word_wrap=True))
         many = f"{len(items)} {kind}s" if len(items) != 1 else f"this {kind}"
-        if not await app.push_screen_wait(ConfirmScreen(
+        if not await self.dialogs.ask(ConfirmScreen(
             f"Trigger {choice.app.name}{' again' if recent else ''} on {many}?", Group(*parts),
             "Trigger again" if recent else "Trigger",
         )):
             return
         labels = [_short(i.resource_id) for i in items]
-        follow = app.config.actions.follow_seconds
-        await self._run(f"Triggering {choice.app.name}", labels,
-                        lambda ctx: trigger_logic_app(ctx, choice, items, follow_seconds=follow))
+        follow = self.config.actions.follow_seconds
+        result = await self._run(
+            f"Triggering {choice.app.name}", labels,
+            lambda ctx: trigger_logic_app(ctx, choice, items, follow_seconds=follow))
+        return None if result is None else Outcome(audit_changed=True)
 
     # -- alert state ------------------------------------------------------------------------
-    async def alert_state(self, alerts: Sequence[Alert], state: str) -> None:
-        app = self.app
+    async def alert_state(self, alerts: Sequence[Alert], state: str) -> Outcome | None:
         if self._blocked() or not alerts:
             return
         _, status = STATES[state]
@@ -157,7 +183,7 @@ class Responder:
             body.append(f"  {alert.severity.value:<13} {shown(alert.display_name)}\n")
         if len(alerts) > 12:
             body.append(f"  … and {len(alerts) - 12} more\n")
-        if not await app.push_screen_wait(ConfirmScreen(
+        if not await self.dialogs.ask(ConfirmScreen(
             ask.format(what=what), body, button, danger=state == "dismiss",
         )):
             return
@@ -165,20 +191,20 @@ class Responder:
                                  lambda ctx: change_alert_state(ctx, alerts, state))
         if result is not None:
             done = {t.resource_id for t in result.targets if t.outcome == "succeeded"}
-            app.apply_alert_status(done, status)
+            return Outcome(alert_status=(frozenset(done), status), audit_changed=True)
+        return None
 
     # -- sample alerts and simulated detections ---------------------------------------------
-    async def sample_alerts(self) -> None:
-        app = self.app
-        if self._blocked() or app.views is None:
+    async def sample_alerts(self) -> Outcome | None:
+        if self._blocked() or self.state.views is None:
             return
-        snapshot = app.views.snapshot
+        snapshot = self.state.views.snapshot
         failed = snapshot.failed_subscriptions()
         subs = [s for s in snapshot.subscriptions if s.subscription_id not in failed]
         if not subs:
-            app.notify("No readable subscription.", severity="warning")
+            self.dialogs.say("No readable subscription.", severity="warning")
             return
-        sub = subs[0] if len(subs) == 1 else await app.push_screen_wait(PickScreen(
+        sub = subs[0] if len(subs) == 1 else await self.dialogs.ask(PickScreen(
             "Create sample alerts in which subscription?",
             [(f"{s.label} ({s.subscription_id})", s, True) for s in subs],
         ))
@@ -186,30 +212,30 @@ class Responder:
             return
         location = asc_location(snapshot, sub.subscription_id)
         if location is None:
-            app.notify("Defender's location for this subscription is not known yet.",
-                       severity="error")
+            self.dialogs.say("Defender's location for this subscription is not known yet.",
+                             severity="error")
             return
         body = Text(f"Ask Defender for Cloud to create sample Defender for APIs alerts in "
                     f"{sub.label} ({location}). They arrive in the live feed in a few minutes "
                     "and also reach SIEM, workflow automation and email like real alerts.")
-        if not await app.push_screen_wait(ConfirmScreen(f"Create sample alerts in {sub.label}?",
+        if not await self.dialogs.ask(ConfirmScreen(f"Create sample alerts in {sub.label}?",
                                                         body, "Create", danger=False)):
             return
         result = await self._run("Creating sample alerts", [sub.label],
                                  lambda ctx: sample_alerts(ctx, sub.subscription_id, location))
-        if result is not None and result.ok:
-            app.action_refresh()
+        if result is None:
+            return None
+        return Outcome(audit_changed=True, refresh_in=0 if result.ok else None)
 
-    async def probe(self, endpoint_key: str) -> None:
-        app = self.app
-        if self._blocked() or app.views is None:
+    async def probe(self, endpoint_key: str) -> Outcome | None:
+        if self._blocked() or self.state.views is None:
             return
-        view = app.views.endpoints_by_key.get(endpoint_key)
+        view = self.state.views.endpoints_by_key.get(endpoint_key)
         if view is None:
             return
         url = probe_url(view)
         if url is None:
-            app.notify("The endpoint's gateway URL is not known.", severity="error")
+            self.dialogs.say("The endpoint's gateway URL is not known.", severity="error")
             return
         body = Text.assemble(
             "Send one request, as Microsoft documents for validating Defender for APIs:\n\n",
@@ -219,25 +245,26 @@ class Responder:
             + ("." if view.onboarded else
                " — but this API is not onboarded, so Defender will not see it."),
         )
-        if not await app.push_screen_wait(ConfirmScreen(f"Send a probe to {view.label}?", body,
+        if not await self.dialogs.ask(ConfirmScreen(f"Send a probe to {view.label}?", body,
                                                         "Send", danger=False)):
             return
         result = await self._run("Sending the probe", [view.label],
                                  lambda ctx: probe_endpoint(ctx, view))
-        if result is not None and result.ok:
-            app.set_timer(5, app.action_refresh)
+        if result is None:
+            return None
+        # the probe's alert comes from Defender "after some time": look again shortly
+        return Outcome(audit_changed=True, refresh_in=5 if result.ok else None)
 
     # -- onboarding -------------------------------------------------------------------------
-    async def onboarding(self, api_key: str, *, on: bool) -> None:
-        app = self.app
-        if self._blocked() or app.views is None:
+    async def onboarding(self, api_key: str, *, on: bool) -> Outcome | None:
+        if self._blocked() or self.state.views is None:
             return
-        api = app.views.apis.get(normalize(api_key))
+        api = self.state.views.apis.get(normalize(api_key))
         if api is None:
             return
-        onboarded = api.key in app.views.snapshot.onboarded_api_keys
+        onboarded = api.key in self.state.views.snapshot.onboarded_api_keys
         if onboarded == on:
-            app.notify(f"{api.display_name} is {'already' if on else 'not'} onboarded.")
+            self.dialogs.say(f"{api.display_name} is {'already' if on else 'not'} onboarded.")
             return
         verb = "Onboard" if on else "Offboard"
         text = (f"{verb} {api.display_name} ({api.service_name}) "
@@ -245,14 +272,15 @@ class Responder:
         text += ("Onboarding adds load on the API Management instance; Microsoft advises "
                  "onboarding gradually. First insights arrive after about 30 minutes."
                  if on else "Defender stops monitoring this API's traffic.")
-        if not await app.push_screen_wait(ConfirmScreen(f"{verb} {api.display_name}?",
+        if not await self.dialogs.ask(ConfirmScreen(f"{verb} {api.display_name}?",
                                                         Text(text), verb, danger=not on)):
             return
         runner = onboard if on else offboard
         result = await self._run(f"{verb}ing {api.display_name}", [api.display_name],
                                  lambda ctx: runner(ctx, api.id))
-        if result is not None and result.ok:
-            app.action_refresh()
+        if result is None:
+            return None
+        return Outcome(audit_changed=True, refresh_in=0 if result.ok else None)
 
 
 def _choice_label(choice: LogicAppChoice) -> Text:

@@ -12,11 +12,15 @@ from textual.screen import Screen
 from textual.widgets import Input
 
 from ...poller.memory import keep_long_lived
+from ..messages import Responded
 from ..widgets.footer import KeyFooter
 from ..widgets.status import AreaTabs, Crumb, StatusLine
 from ..widgets.table import ResourceTable
 
 if TYPE_CHECKING:
+    from collections.abc import Awaitable
+
+    from ...console.outcome import Outcome
     from ..host import Console
 
 
@@ -181,9 +185,17 @@ class AreaScreen(Screen):
             return marked
         return [table.current_key] if table.current_key else []
 
-    def respond(self, work: object) -> None:
-        """Run a write flow as an app worker: it outlives this screen if the user moves on."""
-        self.app.run_worker(work, group="respond")  # type: ignore[arg-type]
+    def respond(self, work: Awaitable[Outcome | None]) -> None:
+        """Run a write flow as an app worker: it outlives this screen if the user moves on, and
+        its outcome goes up to the app to apply."""
+        app = self.app
+
+        async def flow() -> None:
+            outcome = await work
+            if outcome is not None:
+                app.post_message(Responded(outcome))
+
+        app.run_worker(flow(), group="respond")
 
     def on_resource_table_marks_changed(self, event: ResourceTable.MarksChanged) -> None:
         self.query_one(StatusLine).update_status()
