@@ -45,4 +45,11 @@ class FeedStopped:
     message: str
 
 
-Event = SnapshotReady | SeenLoaded | StateUnavailable | FeedStopped
+@dataclass(frozen=True, slots=True)
+class ReadFailed:
+    """One read of the whole tenant failed (a one-shot feed's); the next may succeed."""
+
+    message: str
+
+
+Event = SnapshotReady | SeenLoaded | StateUnavailable | FeedStopped | ReadFailed

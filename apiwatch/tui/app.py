@@ -5,14 +5,12 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import logging
 import signal
 import time
 from collections.abc import Awaitable, Callable, Iterable
 from datetime import datetime, timezone
 from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
-from textual import work
 from textual.app import App
 from textual.binding import Binding
 from textual.css.query import NoMatches
@@ -24,7 +22,15 @@ from textual.timer import Timer
 from .. import steps
 from ..config import Config
 from ..console.state import ConsoleState, Taken
-from ..feed.events import FeedStopped, SeenLoaded, SnapshotReady, StateUnavailable
+from ..feed.events import (
+    Event,
+    FeedStopped,
+    ReadFailed,
+    SeenLoaded,
+    SnapshotReady,
+    StateUnavailable,
+)
+from ..feed.oneshot import OneShotFeed
 from ..model import AlertStatus, Snapshot
 from ..safe_text import shown, shown_block
 from ..store.views import Views
@@ -147,7 +153,7 @@ class ApiWatchApp(App[int]):
         self.clock = clock
         self.state = ConsoleState(read_only=config.actions.read_only,
                                   notify_min_severity=config.ui.notify_min_severity)
-        self.live: LiveFeed | None = None
+        self.live: LiveFeed | OneShotFeed | None = None
         # Nothing moves unless asked for: animations cost frames on a slow SSH link.
         self.animation_level = "full" if config.ui.animations else "none"
         self._session: ArmSession | None = None
@@ -184,18 +190,19 @@ class ApiWatchApp(App[int]):
     def on_mount(self) -> None:
         with contextlib.suppress(NotImplementedError, RuntimeError, ValueError):
             asyncio.get_running_loop().add_signal_handler(signal.SIGHUP, self._hang_up)
+        # One way for data in: a feed reports events, posted to this app's message queue.
+        def on_event(event: Event) -> None:
+            self.post_message(FeedEvent(event))
+
         if self.loader is None:
             from ..feed.live import LiveFeed
 
             self.live = LiveFeed(self.config.azure, self.config.polling, clock=self.clock,
-                                 session=self.arm_session,
-                                 on_event=lambda event: self.post_message(FeedEvent(event)))
-            self.refreshing = True
-            self.run_worker(self.live.run(), group="live")
+                                 session=self.arm_session, on_event=on_event)
         else:
-            self.action_refresh()
-            if self.refresh_seconds > 0:
-                self.set_interval(self.refresh_seconds, self._tick)
+            self.live = OneShotFeed(self.loader, self.refresh_seconds, on_event)
+        self.refreshing = True
+        self.run_worker(self.live.run(), group="live")
         if self._terminal is None:
             self._terminal = Terminal(None) if self.is_headless else Terminal.of_stdin()
         self.set_interval(AGE_TICK_SECONDS, self._each_second)
@@ -232,7 +239,12 @@ class ApiWatchApp(App[int]):
     def on_feed_event(self, message: FeedEvent) -> None:
         event = message.event
         if isinstance(event, SnapshotReady):
+            self.loading_error = None
             self.show_snapshot(event.snapshot, event.views)
+        elif isinstance(event, ReadFailed):
+            self.loading_error = f"read failed: {event.message}"
+            self.refreshing = False
+            self._update_status()
         elif isinstance(event, SeenLoaded):
             self.seen_from_disk(set(event.seen), event.baseline)
         elif isinstance(event, StateUnavailable):
@@ -324,43 +336,18 @@ class ApiWatchApp(App[int]):
         if changed is not None:
             self.show_snapshot(changed)
 
-    def _tick(self) -> None:
-        if not self.refreshing:
-            self.action_refresh()
-
     # -- data -------------------------------------------------------------------------------
     def action_refresh(self) -> None:
-        if self.live is not None:
-            self.live.refresh_now()
+        if self.live is None:
+            return
+        if self.loader is None:  # the live feed: every source polled now
             self.notify("Refreshing every source now.", timeout=2)
+        elif self.refreshing:  # a whole-tenant read is under way
             return
-        if self.refreshing:
-            return
-        self.refreshing = True
-        self._update_status()
-        self.load()
-
-    @work(exclusive=True, group="refresh")
-    async def load(self) -> None:
-        try:
-            snapshot = await (self.loader or self._read)()
-        except Exception as exc:  # the console stays up; the status line says why
-            from ..azure.errors import describe
-
-            logging.getLogger(__name__).exception("read failed")
-            self.loading_error = f"read failed: {describe(exc).message}"
         else:
-            self.loading_error = None
-            self.show_snapshot(snapshot)
-        finally:
-            self.refreshing = False
+            self.refreshing = True
             self._update_status()
-
-    async def _read(self) -> Snapshot:
-        from ..poller.once import read_snapshot
-
-        session = await self.arm_session()
-        return await read_snapshot(session, self.config.azure.subscriptions, clock=self.clock)
+        self.live.refresh_now()
 
     def show_snapshot(self, snapshot: Snapshot, views: Views | None = None) -> None:
         """Show a snapshot; `views`, when given, were built (and warmed) over this snapshot."""
