@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any, Generic, TypeVar
 from textual.app import App
 from textual.binding import Binding
 from textual.css.query import NoMatches
-from textual.filter import LineFilter, Monochrome, NoColor
+from textual.filter import LineFilter
 from textual.notifications import SeverityLevel
 from textual.screen import Screen
 from textual.timer import Timer
@@ -34,19 +34,16 @@ from ..feed.oneshot import OneShotFeed
 from ..model import AlertStatus, Snapshot
 from ..safe_text import shown, shown_block
 from ..store.views import Views
+from . import colour
 from . import format as fmt
 from .commands import JumpCommands
 from .keymap import check_config, theme_names
 from .messages import FeedEvent, Responded
 from .navigation import Open, Target
-from .screens.alerts import AlertScreen, AlertsScreen
 from .screens.audit import AuditScreen
 from .screens.base import AreaScreen
-from .screens.endpoint import EndpointScreen
 from .screens.help import HelpScreen
-from .screens.inventory import CollectionsScreen, EndpointsScreen
-from .screens.overview import OverviewScreen
-from .screens.recommendations import RecommendationsScreen, UnhealthyScreen
+from .screens.registry import AREA_OF, AREAS, MODES, screen_for
 from .terminal import Terminal
 from .widgets.status import StatusLine
 
@@ -61,11 +58,6 @@ AGE_TICK_SECONDS = 1.0
 # New data within this long of the last: the drill-down indexes wait until it settles (a large
 # tenant's first read shows a snapshot a second, each regrouping 80,000 recommendations).
 INDEX_SETTLE_SECONDS = 1.5
-# NO_COLOR means no colour at all. Textual's own answer (Monochrome) still sends greys, drew a
-# High in grey 237 on 233, and turns an ANSI theme's default colours to black on black.
-_NO_COLOR_FILTER = NoColor()
-
-
 T = TypeVar("T")
 
 
@@ -87,20 +79,8 @@ class _StateField(Generic[T]):
 class ApiWatchApp(App[int]):
     TITLE = "apiwatch"
     SUB_TITLE = "Defender for APIs"
-    AREAS = (
-        ("overview", "Overview"),
-        ("collections", "Collections"),
-        ("alerts", "Alerts"),
-        ("recommendations", "Recommendations"),
-        ("audit", "Audit"),
-    )
-    MODES = {
-        "overview": OverviewScreen,
-        "collections": CollectionsScreen,
-        "alerts": AlertsScreen,
-        "recommendations": RecommendationsScreen,
-        "audit": AuditScreen,
-    }
+    AREAS = AREAS
+    MODES = MODES  # type: ignore[assignment]
     DEFAULT_MODE = "overview"
     COMMANDS = App.COMMANDS | {JumpCommands}
     BINDINGS = [
@@ -172,11 +152,7 @@ class ApiWatchApp(App[int]):
                                ansi=self.native_ansi_color, dark=self.current_theme.dark)
 
     def get_line_filters(self) -> list[LineFilter]:
-        filters = list(super().get_line_filters())
-        if not self.no_color:
-            return filters
-        kept = [f for f in filters if not isinstance(f, (Monochrome, NoColor))]
-        return [*kept, _NO_COLOR_FILTER]
+        return colour.line_filters(super().get_line_filters(), no_color=self.no_color)
 
     def watch_theme(self, old: str, new: str) -> None:
         # Cells were styled for the old theme's palette (an ANSI theme draws with the
@@ -471,23 +447,7 @@ class ApiWatchApp(App[int]):
         """The one place that knows which screen shows what."""
         if target.in_its_area and target.kind in AREA_OF:
             self.action_area(AREA_OF[target.kind])
-        self.push_screen(_screen_for(target))
-
-
-AREA_OF = {"api": "collections", "endpoint": "collections", "alert": "alerts",
-           "recommendation": "recommendations"}
-
-
-def _screen_for(target: Target) -> AreaScreen:
-    if target.kind == "api":
-        return EndpointsScreen(api_key=target.key)
-    if target.kind == "posture":
-        return EndpointsScreen(query_id=target.key)
-    if target.kind == "endpoint":
-        return EndpointScreen(target.key)
-    if target.kind == "alert":
-        return AlertScreen(target.key)
-    return UnhealthyScreen(target.key)
+        self.push_screen(screen_for(target))
 
 
 def run_console(config: Config) -> int:
