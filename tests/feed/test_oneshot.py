@@ -27,8 +27,7 @@ async def test_reads_now_then_when_asked_and_says_why_a_read_failed():
 
     events = []
     feed = OneShotFeed(load, 0, events.append)
-    task = asyncio.create_task(feed.run())
-    await wait_for(lambda: len(events) == 1)
+    await asyncio.wait_for(feed.run(), 2)  # one read, and the run is over (a worker that ends)
     assert isinstance(events[0], SnapshotReady) and events[0].snapshot == "first"
     await asyncio.sleep(0.05)
     assert len(events) == 1  # no interval: nothing more until asked
@@ -39,7 +38,6 @@ async def test_reads_now_then_when_asked_and_says_why_a_read_failed():
     await wait_for(lambda: len(events) == 3)
     assert events[2].snapshot == "third"
     await feed.stop()
-    await asyncio.wait_for(task, 2)
 
 
 async def test_an_interval_reads_again_by_itself():
@@ -52,8 +50,10 @@ async def test_an_interval_reads_again_by_itself():
 
     events = []
     feed = OneShotFeed(load, 0.05, events.append)
-    task = asyncio.create_task(feed.run())
+    await feed.run()
     await wait_for(lambda: len(events) >= 3)
     await feed.stop()
-    await asyncio.wait_for(task, 2)
+    after = len(events)
+    await asyncio.sleep(0.2)
+    assert len(events) == after  # stopped: its timer went with it
     assert [e.snapshot for e in events][:3] == [1, 2, 3]
