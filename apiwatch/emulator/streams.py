@@ -14,6 +14,8 @@ from aiohttp import web
 from .wire import dumps
 
 TRICKLE_START = 16  # bytes sent at once: the answer looks like it began ('{"value":[{"id":')
+# However long the client reads, an endless answer stops here (far past any client's cap).
+ENDLESS_GUARD = 1024 * 1024 * 1024
 ENDLESS_CHUNK = 64 * 1024  # bytes per write: fast, while the writer waits for its reader
 
 
@@ -63,7 +65,7 @@ async def stream(request: web.Request, status: int, headers: Mapping[str, str],
             await response.write_eof()
             ended = True
         else:
-            await _endless(response, body)
+            await _endless(response, body, request)
     except (ConnectionError, RuntimeError):  # the client went away (aiohttp says either)
         pass
     finally:
@@ -80,12 +82,18 @@ async def _trickle(response: web.StreamResponse, body: Trickle) -> None:
         await response.write(data[offset:offset + 1])
 
 
-async def _endless(response: web.StreamResponse, body: Endless) -> None:
-    """Returns only at the body's limit (if it has one)."""
+async def _endless(response: web.StreamResponse, body: Endless, request: web.Request) -> None:
+    """Returns only at the body's limit (if it has one), when the client has gone, or at the
+    guard: a client that never reads while its connection stays up must not make the emulator
+    (in the test's own process) buffer without end."""
     one = ",".join(dumps(i) for i in body.items).encode()
     chunk = b",".join([one] * max(1, ENDLESS_CHUNK // max(1, len(one))))
     await response.write(b'{"value":[' + chunk)
     sent = len(chunk)
-    while body.limit is None or sent < body.limit:
+    limit = body.limit if body.limit is not None else ENDLESS_GUARD
+    while sent < limit:
+        transport = request.transport
+        if transport is None or transport.is_closing():
+            return
         await response.write(b"," + chunk)  # waits while the client does not read
         sent += len(chunk) + 1

@@ -193,7 +193,9 @@ async def test_endless_sends_list_items_forever(emu: Emulator, arm: Arm) -> None
         assert resp.status == 200 and resp.content_length is None
         body = b""
         while len(body) < 3 * 1024 * 1024:  # far more than the page holds
-            body += await asyncio.wait_for(resp.content.readany(), 5)
+            chunk = await asyncio.wait_for(resp.content.readany(), 5)
+            assert chunk, "the endless answer ended"
+            body += chunk
     finally:
         resp.close()
     assert body.startswith(b'{"value":[{')
