@@ -8,6 +8,7 @@ from azure.core.exceptions import (
     ClientAuthenticationError,
     DecodeError,
     HttpResponseError,
+    IncompleteReadError,
     ServiceRequestError,
     ServiceResponseError,
 )
@@ -31,6 +32,9 @@ def describe(exc: BaseException) -> Problem:
     if isinstance(exc, ClientAuthenticationError) and exc.status_code is None:
         return Problem(_one_line(f"sign-in failed: {_first(exc.message)} — {SIGN_IN_HINT}",
                                  limit=400), None, "SignIn")
+    if isinstance(exc, IncompleteReadError):  # a DecodeError to azure-core, not to the user
+        return Problem("the connection was cut before the whole answer came", None,
+                       "Connection")
     if isinstance(exc, DecodeError):
         return Problem("Azure sent a response that is not valid JSON", None, "MalformedResponse")
     if isinstance(exc, HttpResponseError) and exc.status_code is not None:

@@ -123,3 +123,15 @@ def test_an_endless_answer_fails_its_source_without_filling_memory(tmp_path, emu
             in errors), run.stderr
     assert all(line.startswith("apiwatch: ") for line in errors)
     assert _shown(run) == _alerts_in(emulator, others)  # the other subscriptions' are all there
+
+
+def test_an_answer_cut_off_mid_body_says_so(tmp_path, emulator):
+    cut, *others = _readable(emulator)
+    # the connection dropped a fifth of a megabyte in: a cut, not "not valid JSON"
+    emulator.faults.add("endless", count=None, limit_mb=0.2, match=_alerts_of(emulator, cut))
+    run = Run("alerts", "--json", "--config", str(config_file(tmp_path, emulator)))
+    assert run.returncode == 1, run.stderr
+    errors = run.stderr.strip().splitlines()
+    assert (f"apiwatch: alerts (subscription {cut}): the connection was cut before the whole "
+            "answer came" in errors), run.stderr
+    assert _shown(run) == _alerts_in(emulator, others)
