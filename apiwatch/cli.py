@@ -23,19 +23,21 @@ from .safe_text import encodable_json, shown, shown_tree
 EXIT_OK, EXIT_PARTIAL, EXIT_USAGE = 0, 1, 2
 
 
-def _common(default: Any) -> argparse.ArgumentParser:
+def _common(*, suppress: bool) -> argparse.ArgumentParser:
+    flag: Any = argparse.SUPPRESS if suppress else False
+    value: Any = argparse.SUPPRESS if suppress else None
     common = argparse.ArgumentParser(add_help=False)
     source = common.add_mutually_exclusive_group()
-    source.add_argument("--demo", action="store_true", default=default,
+    source.add_argument("--demo", action="store_true", default=flag,
                         help="use the embedded demo tenant (a local ARM emulator)")
-    source.add_argument("--config", metavar="PATH", default=default,
+    source.add_argument("--config", metavar="PATH", default=value,
                         help="configuration file (default: $APIWATCH_CONFIG, then the user "
                              "config dir)")
-    common.add_argument("--hostile", action="store_true", default=default,
+    common.add_argument("--hostile", action="store_true", default=flag,
                         help="with --demo: the demo tenant's text carries attackers' payloads "
                              "(terminal escapes, markup, bidi, surrogates), to see that "
                              "apiwatch shows them as text")
-    common.add_argument("--read-only", action="store_true", default=default,
+    common.add_argument("--read-only", action="store_true", default=flag,
                         help="refuse every write to Azure (also config [actions] read_only)")
     return common
 
@@ -44,10 +46,7 @@ def _parser() -> argparse.ArgumentParser:
     # The options go before or after the command (`apiwatch --demo alerts`, `apiwatch alerts
     # --demo`); a subcommand's copy must not reset what was given before it, so its defaults
     # are suppressed and only the top level's apply.
-    top, common = _common(None), _common(argparse.SUPPRESS)
-    for action in top._actions:
-        if action.dest in ("demo", "hostile", "read_only"):
-            action.default = False
+    top, common = _common(suppress=False), _common(suppress=True)
     parser = argparse.ArgumentParser(
         prog="apiwatch", parents=[top],
         description="A terminal console for Microsoft Defender for APIs.",

@@ -22,7 +22,6 @@ class Taken(Enum):
 
     NEWS = "news"  # different data: screens are rebuilt, new alerts may be announced
     FRESHER = "fresher"  # the same data read again: only freshness and health move
-    IGNORED = "ignored"  # the console is closing
 
 
 @dataclass(frozen=True, slots=True)
@@ -48,7 +47,7 @@ def alerts_read_everywhere(snapshot: Snapshot) -> bool:
     """Every subscription's alerts have been read (or failed) once, from Azure or the cache: a
     baseline taken earlier would announce the later subscriptions' alerts as new."""
     # no health: a one-shot read (headless, tests), where everything was read
-    return not snapshot.health or snapshot.read_everywhere(("alerts",), ())
+    return not snapshot.health or snapshot.read_everywhere((Source.ALERTS,), ())
 
 
 class ConsoleState:

@@ -12,7 +12,6 @@ from rich.text import Text
 
 from ..console.words import API_SOURCES as API_SOURCES  # said in words below the console,
 from ..console.words import KINDS_LOADED as KINDS_LOADED  # re-exported for the screens
-from ..console.words import LOADING_LIST as LOADING_LIST
 from ..console.words import age as age
 from ..console.words import kinds_loading as kinds_loading
 from ..console.words import still_loading as still_loading

@@ -6,15 +6,13 @@ the package has no import circle around `app.py`."""
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from datetime import datetime
 from typing import TYPE_CHECKING, Any, Protocol
 
 if TYPE_CHECKING:
-    from textual.screen import Screen
 
     from ..actions.audit import AuditLog
-    from ..azure.session import ArmSession
     from ..config import Config
     from ..console.outcome import Outcome
     from ..console.state import ConsoleState
@@ -47,8 +45,6 @@ class Console(Protocol):
     version: int
     marks: set[str]
     read_only: bool
-    refreshing: bool
-    loading_error: str | None
     clock: Callable[[], datetime]
     AREAS: tuple[tuple[str, str], ...]
 
@@ -69,8 +65,6 @@ class Console(Protocol):
     @property
     def audit(self) -> AuditLog: ...
 
-    async def arm_session(self) -> ArmSession: ...
-
     # going places (the palette's; screens post navigation.Open instead)
     def open(self, target: Target) -> None: ...
 
@@ -82,14 +76,8 @@ class Console(Protocol):
 
     def action_help(self) -> None: ...
 
-    # Textual's own, as the responder uses them
+    # Textual's own, as screens use them
     def notify(self, message: str, *, title: str = "", severity: Any = "information",
                timeout: float | None = None, markup: bool = False) -> None: ...
-
-    def push_screen_wait(self, screen: Screen[Any]) -> Awaitable[Any]: ...
-
-    def push_screen(self, screen: Screen[Any]) -> Awaitable[Any]: ...
-
-    def set_timer(self, delay: float, callback: Callable[[], Any]) -> Any: ...
 
     def bell(self) -> None: ...

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from rich.console import RenderableType
 from rich.table import Table
@@ -15,9 +15,11 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, OptionList, Static
 from textual.widgets.option_list import Option
 
-from ...actions.context import ActionResult, TargetResult
 from ...safe_text import shown
 from ..text import add_row, cell, data
+
+if TYPE_CHECKING:  # names only: the actions layer loads the Azure SDK
+    from ...actions.context import ActionResult, TargetResult
 
 DIALOG_CSS = """
 {name} {{ align: center middle; }}
